@@ -1,0 +1,176 @@
+"""Change records and the transaction every command runs in.
+
+Every edit is a command run inside one :class:`Tx` (one SQLite transaction). The transaction
+captures a *row image* — the row as it was — the first time a row is touched, and the row as it
+ended up at commit. The resulting :class:`Change` says what kinds and ids changed (views refresh
+from it) and carries both images, so undo is "restore the before-images" and redo "restore the
+after-images" — one mechanism for every command, cascades included.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, delete, event, insert, select, update
+from sqlalchemy.orm import Session
+
+from .model import DERIVED_COLUMNS, KIND_OF_TABLE, Base
+from .views import Context
+
+RowKey = tuple[str, str]  # (table name, id)
+RowValues = Mapping[str, Any]
+
+_TABLES: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
+_ORDER: dict[str, int] = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+
+
+@dataclass(frozen=True)
+class RowImage:
+    """A row as it was (or None: it did not exist)."""
+
+    table: str
+    id: str
+    values: RowValues | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one command changed. ``before``/``after`` restore the rows for undo/redo."""
+
+    label: str
+    before: tuple[RowImage, ...]
+    after: tuple[RowImage, ...]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """Kinds of rows that changed (``persona``, ``message`` …)."""
+        return frozenset(KIND_OF_TABLE.get(img.table, img.table) for img in self.after)
+
+    def ids(self, kind: str) -> frozenset[str]:
+        """Ids of changed rows of one kind."""
+        return frozenset(img.id for img in self.after if KIND_OF_TABLE.get(img.table) == kind)
+
+    def created(self, kind: str) -> frozenset[str]:
+        """Ids of rows of ``kind`` that this change brought into existence."""
+        born = {(b.table, b.id) for b in self.before if b.values is None}
+        return frozenset(img.id for img in self.after
+                         if KIND_OF_TABLE.get(img.table) == kind and (img.table, img.id) in born)
+
+    def deleted(self, kind: str) -> frozenset[str]:
+        """Ids of rows of ``kind`` that this change removed."""
+        return frozenset(img.id for img in self.after
+                         if KIND_OF_TABLE.get(img.table) == kind and img.values is None)
+
+    @property
+    def empty(self) -> bool:
+        """True when the command changed nothing."""
+        return not self.after
+
+
+def _strip(table: str, values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    derived = DERIVED_COLUMNS.get(table, frozenset())
+    return {k: v for k, v in values.items() if k not in derived}
+
+
+class Tx:
+    """One command's transaction: an ORM session, the context, and row-image capture."""
+
+    def __init__(self, session: Session, ctx: Context) -> None:
+        self.session = session
+        self.ctx = ctx
+        self._before: dict[RowKey, dict[str, Any] | None] = {}
+        self.extra: dict[str, Any] = {}
+        event.listen(session, "before_flush", self._before_flush)
+
+    @property
+    def raw(self) -> sqlite3.Connection:
+        """The DB-API connection inside this transaction (for the search index)."""
+        conn = self.session.connection().connection.dbapi_connection
+        assert conn is not None
+        return conn  # type: ignore[return-value]
+
+    def _read(self, key: RowKey) -> dict[str, Any] | None:
+        table = _TABLES[key[0]]
+        row = self.session.connection().execute(select(table).where(table.c.id == key[1])).mappings().first()
+        return dict(row) if row is not None else None
+
+    def touch(self, table: str, row_id: str) -> None:
+        """Record the before-image of a row about to change (first touch wins)."""
+        key = (table, row_id)
+        if key not in self._before:
+            self._before[key] = self._read(key)
+
+    def touch_many(self, table: str, row_ids: Iterable[str]) -> None:
+        """:meth:`touch` for many rows at once (one query per 500 ids)."""
+        t = _TABLES[table]
+        pending = [i for i in row_ids if (table, i) not in self._before]
+        for start in range(0, len(pending), 500):
+            chunk = pending[start:start + 500]
+            found = {r["id"]: dict(r) for r in self.session.connection().execute(
+                select(t).where(t.c.id.in_(chunk))).mappings()}
+            for rid in chunk:
+                self._before[(table, rid)] = found.get(rid)
+
+    def _before_flush(self, session: Session, _ctx: object, _instances: object) -> None:
+        for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+            table = getattr(obj, "__tablename__", None)
+            if table in _TABLES:
+                self.touch(table, obj.id)
+
+    @property
+    def touched(self) -> dict[RowKey, dict[str, Any] | None]:
+        """Before-images of every row touched so far."""
+        return self._before
+
+    def finish(self, label: str) -> Change:
+        """Flush, read the after-images, and build the change record (before commit)."""
+        self.session.flush()
+        event.remove(self.session, "before_flush", self._before_flush)
+        before: list[RowImage] = []
+        after: list[RowImage] = []
+        keys = sorted(self._before, key=lambda k: (_ORDER[k[0]], k[1]))
+        by_table: dict[str, list[str]] = {}
+        for table, rid in keys:
+            by_table.setdefault(table, []).append(rid)
+        now_rows: dict[RowKey, dict[str, Any]] = {}
+        for table, ids in by_table.items():
+            t = _TABLES[table]
+            for start in range(0, len(ids), 500):
+                for row in self.session.connection().execute(
+                        select(t).where(t.c.id.in_(ids[start:start + 500]))).mappings():
+                    now_rows[(table, row["id"])] = dict(row)
+        for key in keys:
+            old = _strip(key[0], self._before[key])
+            new = _strip(key[0], now_rows.get(key))
+            if old == new:
+                continue
+            before.append(RowImage(key[0], key[1], old))
+            after.append(RowImage(key[0], key[1], new))
+        return Change(label, tuple(before), tuple(after), dict(self.extra))
+
+
+def restore(tx: Tx, images: Iterable[RowImage]) -> None:
+    """Put rows back exactly as the images say (deleting rows whose image is None).
+
+    Deletes run children-first and inserts/updates parents-first so foreign keys hold throughout.
+    """
+    images = list(images)
+    conn = tx.session.connection()
+    for img in images:
+        tx.touch(img.table, img.id)
+    for img in sorted((i for i in images if i.values is None), key=lambda i: -_ORDER[i.table]):
+        t = _TABLES[img.table]
+        conn.execute(delete(t).where(t.c.id == img.id))
+    for img in sorted((i for i in images if i.values is not None), key=lambda i: _ORDER[i.table]):
+        t = _TABLES[img.table]
+        values = dict(img.values or {})
+        if tx.touched.get((img.table, img.id)) is None:
+            conn.execute(insert(t).values(**values))
+        else:
+            conn.execute(update(t).where(t.c.id == img.id).values(**values))

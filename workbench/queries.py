@@ -1,0 +1,327 @@
+"""Read-side queries: rows in, frozen views out. Nothing here writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .lingo import Breach, Checker, LingoTerm
+from .model import (
+    STAGES,
+    Channel,
+    Message,
+    MessageRevision,
+    Objection,
+    Persona,
+    Term,
+    WorkbenchRow,
+)
+from .views import (
+    ChannelView,
+    Counts,
+    CoverageMatrix,
+    MessageText,
+    MessageView,
+    ObjectionView,
+    PersonaSummary,
+    PersonaView,
+    Problem,
+    RevisionView,
+    TermView,
+    WorkbenchInfo,
+)
+
+
+def info(s: Session) -> WorkbenchInfo:
+    """The workbench row."""
+    row = s.execute(select(WorkbenchRow.id, WorkbenchRow.name, WorkbenchRow.organization,
+                           WorkbenchRow.narrative, WorkbenchRow.logo.is_not(None),
+                           WorkbenchRow.updated_at, WorkbenchRow.updated_by)).first()
+    if row is None:
+        return WorkbenchInfo("", "", "", "", False, "", "")
+    return WorkbenchInfo(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6])
+
+
+def logo(s: Session) -> bytes | None:
+    """The workbench logo's bytes."""
+    return s.execute(select(WorkbenchRow.logo)).scalar()
+
+
+def channel_view(c: Channel) -> ChannelView:
+    """ORM → view."""
+    return ChannelView(c.id, c.name, c.guidance, c.position)
+
+
+def channels(s: Session) -> list[ChannelView]:
+    """All channels in their order."""
+    return [channel_view(c) for c in s.scalars(select(Channel).order_by(Channel.position, Channel.name))]
+
+
+def persona_summaries(s: Session, offset: int = 0, limit: int | None = None) -> list[PersonaSummary]:
+    """Personas by name, without loading stories or portraits (paged for big workbenches)."""
+    stmt = (select(Persona.id, Persona.name, Persona.role, Persona.organization, Persona.status,
+                   Persona.portrait.is_not(None), Persona.updated_at)
+            .order_by(func.lower(Persona.name), Persona.id).offset(offset))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [PersonaSummary(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in s.execute(stmt)]
+
+
+def persona_count(s: Session) -> int:
+    """How many personas there are."""
+    return int(s.execute(select(func.count()).select_from(Persona)).scalar() or 0)
+
+
+def persona_view(p: Persona, has_portrait: bool) -> PersonaView:
+    """ORM → view."""
+    return PersonaView(
+        p.id, p.name, p.role, p.organization, p.industry, p.location, p.story,
+        tuple(p.motivations or ()), tuple(p.worries or ()), tuple(p.goals or ()), p.technology_comfort,
+        tuple(p.preferred_channels or ()), tuple(p.avoid_channels or ()), tuple(p.gatekeepers or ()),
+        tuple(p.do_items or ()), tuple(p.dont_items or ()), p.voice, p.mql, p.sql_, tuple(p.tags or ()),
+        p.status, p.owner, has_portrait, p.created_at, p.created_by, p.updated_at, p.updated_by)
+
+
+def persona(s: Session, persona_id: str) -> PersonaView | None:
+    """One persona with every field."""
+    p = s.get(Persona, persona_id)
+    if p is None:
+        return None
+    has = bool(s.execute(select(Persona.portrait.is_not(None)).where(Persona.id == persona_id)).scalar())
+    return persona_view(p, has)
+
+
+def personas(s: Session, ids: Sequence[str] | None = None) -> list[PersonaView]:
+    """Full views of all personas (or the given ones), by name."""
+    stmt = select(Persona, Persona.portrait.is_not(None)).order_by(func.lower(Persona.name), Persona.id)
+    if ids is not None:
+        stmt = stmt.where(Persona.id.in_(list(ids)))
+    return [persona_view(p, bool(has)) for p, has in s.execute(stmt)]
+
+
+def find_persona(s: Session, id_or_name: str) -> PersonaView | None:
+    """A persona by id, or by exact name (case-insensitive when unique)."""
+    found = persona(s, id_or_name)
+    if found is not None:
+        return found
+    matches = list(s.scalars(select(Persona.id).where(Persona.name == id_or_name)))
+    if not matches:
+        matches = list(s.scalars(select(Persona.id).where(func.lower(Persona.name) == id_or_name.lower())))
+    return persona(s, matches[0]) if len(matches) == 1 else None
+
+
+def portrait(s: Session, persona_id: str) -> bytes | None:
+    """A persona's portrait bytes."""
+    return s.execute(select(Persona.portrait).where(Persona.id == persona_id)).scalar()
+
+
+def _in_force(s: Session, m: Message, revisions: dict[str, MessageRevision] | None = None) -> MessageText | None:
+    if m.status == "approved":
+        return MessageText(m.headline, m.body, m.call_to_action, m.approved_by, m.approved_at,
+                           m.override_reason)
+    if m.in_force_revision_id:
+        rev = (revisions or {}).get(m.in_force_revision_id) or s.get(MessageRevision, m.in_force_revision_id)
+        if rev is not None:
+            return MessageText(rev.headline, rev.body, rev.call_to_action, rev.approved_by,
+                               rev.approved_at, rev.override_reason)
+    return None
+
+
+def message_view(s: Session, m: Message, channel_name: str,
+                 revisions: dict[str, MessageRevision] | None = None) -> MessageView:
+    """ORM → view, resolving the approved text in force."""
+    return MessageView(
+        m.id, m.persona_id, m.channel_id, channel_name, m.stage, m.headline, m.body, m.call_to_action,
+        m.notes, m.status, m.approved_by, m.approved_at, m.override_reason, _in_force(s, m, revisions),
+        m.breach_count, m.created_at, m.created_by, m.updated_at, m.updated_by)
+
+
+def messages(s: Session, persona_id: str | None = None, channel_id: str | None = None,
+             stage: str | None = None, persona_ids: Iterable[str] | None = None) -> list[MessageView]:
+    """Messages, ordered by persona, channel order, stage order, then creation."""
+    stmt = select(Message, Channel.name).join(Channel, Channel.id == Message.channel_id)
+    if persona_id is not None:
+        stmt = stmt.where(Message.persona_id == persona_id)
+    if persona_ids is not None:
+        stmt = stmt.where(Message.persona_id.in_(list(persona_ids)))
+    if channel_id is not None:
+        stmt = stmt.where(Message.channel_id == channel_id)
+    if stage is not None:
+        stmt = stmt.where(Message.stage == stage)
+    rows = list(s.execute(stmt.order_by(Message.persona_id, Channel.position, Message.created_at,
+                                        Message.id)))
+    rev_ids = [m.in_force_revision_id for m, _ in rows if m.in_force_revision_id and m.status != "approved"]
+    revs: dict[str, MessageRevision] = {}
+    for start in range(0, len(rev_ids), 500):
+        for rev in s.scalars(select(MessageRevision).where(MessageRevision.id.in_(rev_ids[start:start + 500]))):
+            revs[rev.id] = rev
+    order = {st: i for i, st in enumerate(STAGES)}
+    views = [message_view(s, m, name, revs) for m, name in rows]
+    views.sort(key=lambda v: order.get(v.stage, 9))  # stable: keeps persona/channel order within stage
+    return views
+
+
+def message(s: Session, message_id: str) -> MessageView | None:
+    """One message."""
+    row = s.execute(select(Message, Channel.name).join(Channel, Channel.id == Message.channel_id)
+                    .where(Message.id == message_id)).first()
+    return message_view(s, row[0], row[1]) if row else None
+
+
+def revision_view(r: MessageRevision) -> RevisionView:
+    """ORM → view."""
+    return RevisionView(r.id, r.message_id, r.seq, r.headline, r.body, r.call_to_action, r.notes, r.status,
+                        r.approved_by, r.approved_at, r.override_reason, r.saved_at, r.saved_by)
+
+
+def revisions(s: Session, message_id: str) -> list[RevisionView]:
+    """A message's earlier texts, oldest first."""
+    return [revision_view(r) for r in s.scalars(
+        select(MessageRevision).where(MessageRevision.message_id == message_id).order_by(MessageRevision.seq))]
+
+
+def term_view(t: Term) -> TermView:
+    """ORM → view."""
+    return TermView(t.id, t.term, t.kind, t.replacement, t.note, t.persona_id)
+
+
+def terms(s: Session) -> list[TermView]:
+    """The vocabulary, alphabetically."""
+    return [term_view(t) for t in s.scalars(select(Term).order_by(func.lower(Term.term), Term.id))]
+
+
+def objection_view(o: Objection) -> ObjectionView:
+    """ORM → view."""
+    return ObjectionView(o.id, o.persona_id, o.objection, o.response, o.heard_count, o.heard_by, o.last_heard)
+
+
+def objections(s: Session, persona_id: str | None = None) -> list[ObjectionView]:
+    """Objections, most often heard first."""
+    stmt = select(Objection)
+    if persona_id is not None:
+        stmt = stmt.where(Objection.persona_id == persona_id)
+    return [objection_view(o) for o in s.scalars(
+        stmt.order_by(Objection.persona_id, Objection.heard_count.desc(), Objection.created_at, Objection.id))]
+
+
+def checker(s: Session) -> Checker:
+    """A lingo checker over the current vocabulary."""
+    return Checker(LingoTerm(t.id, t.term, t.kind, t.replacement, t.note, t.persona_id)
+                   for t in s.scalars(select(Term).where(Term.kind == "avoid")))
+
+
+def message_breaches(s: Session, m: MessageView | Message, check: Checker | None = None,
+                     fields: dict[str, str] | None = None) -> list[Breach]:
+    """Lingo breaches of a message's working text (or of ``fields`` typed but not yet saved)."""
+    check = check or checker(s)
+    p = s.get(Persona, m.persona_id)
+    channel = s.get(Channel, m.channel_id)
+    texts = fields if fields is not None else {
+        "headline": m.headline, "body": m.body, "call_to_action": m.call_to_action}
+    return check.check_message(texts, m.persona_id, tuple(p.dont_items or ()) if p else (),
+                               channel.name if channel else "", tuple(p.avoid_channels or ()) if p else ())
+
+
+def coverage(s: Session) -> CoverageMatrix:
+    """The whole persona × channel × stage matrix in one indexed query."""
+    summaries = tuple(persona_summaries(s))
+    chans = tuple(channels(s))
+    rank = {"none": 0, "draft": 1, "in_review": 2, "approved": 3}
+    cells: dict[tuple[str, str, str], str] = {}
+    rows = s.execute(select(Message.persona_id, Message.channel_id, Message.stage, Message.status,
+                            Message.breach_count, Message.override_reason, Message.in_force_revision_id)
+                     .where(Message.status != "retired"))
+    for pid, cid, stage, status, breaches, override, in_force in rows:
+        key = (pid, cid, stage)
+        accepted = status == "approved" and bool(override)
+        if breaches and not accepted:
+            cells[key] = "breach"
+            continue
+        if cells.get(key) == "breach":
+            continue
+        state = "approved" if (status == "approved" or in_force) else status
+        if rank.get(state, 0) > rank.get(cells.get(key, "none"), 0):
+            cells[key] = state
+    return CoverageMatrix(summaries, chans, STAGES, cells)
+
+
+def problems(s: Session) -> list[Problem]:
+    """Every lingo breach (fresh check, not the cached counts) and coverage gap."""
+    check = checker(s)
+    found: list[Problem] = []
+    pmap = {p.id: p for p in s.scalars(select(Persona))}
+    cmap = {c.id: c for c in s.scalars(select(Channel))}
+    for m in s.scalars(select(Message).where(Message.status != "retired").order_by(Message.persona_id,
+                                                                                    Message.created_at)):
+        p = pmap.get(m.persona_id)
+        c = cmap.get(m.channel_id)
+        breaches = check.check_message(
+            {"headline": m.headline, "body": m.body, "call_to_action": m.call_to_action}, m.persona_id,
+            tuple(p.dont_items or ()) if p else (), c.name if c else "", tuple(p.avoid_channels or ()) if p else ())
+        where = f"{p.name if p else '?'} · {c.name if c else '?'} · {m.stage}"
+        for b in breaches:
+            accepted = m.status == "approved" and bool(m.override_reason)
+            kind = "accepted" if accepted else "breach"
+            text = f"{where}: {b.describe()}"
+            if accepted:
+                text += f" (approved with override: {m.override_reason})"
+            found.append(Problem(kind, text, m.persona_id, m.channel_id, m.stage, m.id, b))
+    for p in pmap.values():
+        for field_name in ("story", "voice", "mql", "sql_"):
+            for b in check.check_text(getattr(p, field_name) or "", field_name.rstrip("_"), p.id):
+                found.append(Problem("persona", f"{p.name} ({b.field}): {b.describe()}", p.id, breach=b))
+    matrix = coverage(s)
+    by_name = {c.name.casefold(): c for c in cmap.values()}
+    for p in pmap.values():
+        if p.status != "approved":
+            continue
+        for wanted in p.preferred_channels or ():
+            c = by_name.get(wanted.strip().casefold())
+            if c is None:
+                continue
+            if not any(matrix.state(p.id, c.id, st) == "approved" for st in matrix.stages):
+                found.append(Problem("gap", f"{p.name} prefers {c.name}, but has no approved "
+                                     f"{c.name} message yet", p.id, c.id))
+    return found
+
+
+def counts(s: Session) -> Counts:
+    """Totals for ``info`` and the status bar."""
+    by_status = {st: 0 for st in ("draft", "in_review", "approved", "retired")}
+    for status, n in s.execute(select(Message.status, func.count()).group_by(Message.status)):
+        by_status[status] = int(n)
+    return Counts(
+        personas=persona_count(s),
+        approved_personas=int(s.execute(select(func.count()).select_from(Persona)
+                                        .where(Persona.status == "approved")).scalar() or 0),
+        channels=int(s.execute(select(func.count()).select_from(Channel)).scalar() or 0),
+        messages=by_status,
+        terms=int(s.execute(select(func.count()).select_from(Term)).scalar() or 0),
+        objections=int(s.execute(select(func.count()).select_from(Objection)).scalar() or 0),
+        revisions=int(s.execute(select(func.count()).select_from(MessageRevision)).scalar() or 0),
+    )
+
+
+def search_texts(kind: str, row: object) -> tuple[str, str]:
+    """(title, body) indexed for a searchable row."""
+    if kind == "persona":
+        p = row
+        assert isinstance(p, Persona)
+        lists = [*(p.motivations or ()), *(p.worries or ()), *(p.goals or ()), *(p.gatekeepers or ()),
+                 *(p.do_items or ()), *(p.dont_items or ()), *(p.tags or ())]
+        body = "\n".join([p.role, p.organization, p.industry, p.location, p.story, p.voice, p.mql, p.sql_,
+                          *lists])
+        return p.name, body
+    if kind == "message":
+        assert isinstance(row, Message)
+        return row.headline, "\n".join([row.body, row.call_to_action, row.notes])
+    if kind == "objection":
+        assert isinstance(row, Objection)
+        return row.objection, row.response
+    if kind == "term":
+        assert isinstance(row, Term)
+        return row.term, "\n".join([row.replacement, row.note])
+    raise ValueError(kind)
+

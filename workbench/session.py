@@ -1,0 +1,558 @@
+"""An open workbench: how the app and the CLI read it and change it.
+
+``Workbench.open(path)`` checks the file without writing to it, takes the lock, and works on a
+private working copy (or, read-only, reads the user's file in place through an immutable
+connection that never changes a byte). ``execute(command)`` runs one command in one transaction
+and returns a :class:`~workbench.changes.Change`; ``undo``/``redo`` restore its row images.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import db, errors, queries, search, storage
+from .changes import Change, Tx
+from .commands import Command, Restore
+from .lingo import Breach, Checker
+from .model import DEFAULT_CHANNELS, SCHEMA_VERSION, Channel, Message, Objection, Persona, Term, WorkbenchRow, default_channel_id
+from .views import (
+    ChannelView,
+    Context,
+    Counts,
+    CoverageMatrix,
+    MessageView,
+    ObjectionView,
+    PersonaSummary,
+    PersonaView,
+    Problem,
+    RevisionView,
+    TermView,
+    WorkbenchInfo,
+)
+
+T = TypeVar("T")
+SEARCHABLE = {"personas": ("persona", Persona), "messages": ("message", Message),
+              "objections": ("objection", Objection), "terms": ("term", Term)}
+
+
+def _prepare_working(path: Path) -> None:
+    conn = db.connect(path, readonly=False)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        conn.close()
+
+
+class Workbench:
+    """One open workbench file. Not thread-safe for writes: commands run on one thread."""
+
+    def __init__(self, path: Path, ctx: Context, *, readonly: bool, db_path: Path,
+                 working: storage.WorkingCopy | None = None, lock: storage.Lock | None = None,
+                 temp_dir: Path | None = None) -> None:
+        self.path = path
+        self.ctx = ctx
+        self.readonly = readonly
+        self.working = working
+        self.recovered = False
+        self.recovered_conflict: Path | None = None
+        self.migrated_from: int | None = None
+        self.backup_path: Path | None = None
+        self._lock = lock
+        self._temp_dir = temp_dir
+        self._db_path = db_path
+        immutable = readonly and working is None
+        self.engine = db.engine_for(lambda: db.connect(db_path, readonly=readonly, immutable=immutable))
+        self._closed = False
+        self._write_lock = threading.Lock()
+
+    # --- opening and creating ----------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path | str, ctx: Context | None = None, *, name: str | None = None,
+               sample: bool = False) -> None:
+        """Create a new workbench file at ``path`` (refusing to overwrite), optionally with the sample."""
+        path = Path(path)
+        ctx = ctx or Context()
+        if path.exists() or path.is_symlink():
+            raise errors.AlreadyExists(str(path), f"{path} already exists; choose another name.")
+        try:
+            with storage.temp_beside(path) as tmp:
+                conn = db.create_file(tmp)
+                try:
+                    db.create_schema(conn)
+                finally:
+                    conn.close()
+                wb = cls(tmp, ctx, readonly=False, db_path=tmp)
+                try:
+                    wb._seed(name or path.stem)
+                    if sample:
+                        from . import interchange, resources
+
+                        document = json.loads(resources.path("sample", "sample.json").read_text("utf-8"))
+                        wb.execute(interchange.ImportDocument(document, label="Load Sample"))
+                finally:
+                    wb.engine.dispose()
+                conn = db.connect(tmp, readonly=False)
+                try:
+                    conn.execute("PRAGMA journal_mode=DELETE")
+                    conn.execute("VACUUM")
+                finally:
+                    conn.close()
+                with open(tmp, "rb+") as fh:
+                    os.fsync(fh.fileno())
+                try:
+                    os.link(tmp, path)  # never clobbers: fails if someone created it meanwhile
+                except FileExistsError:
+                    raise errors.AlreadyExists(str(path), f"{path} already exists; choose another name.") from None
+                except OSError:
+                    os.replace(tmp, path)
+        except errors.WorkbenchError:
+            raise
+        except (OSError, sqlite3.Error) as exc:
+            raise storage.save_failure(path, exc) from None
+
+    def _seed(self, name: str) -> None:
+        def seed(tx: Tx) -> None:
+            row = WorkbenchRow(id=tx.ctx.new_id(), name=name, organization="", narrative="", logo=None)
+            now = tx.ctx.now()
+            row.created_at = row.updated_at = now
+            row.created_by = row.updated_by = tx.ctx.user
+            tx.session.add(row)
+            for position, (channel, guidance) in enumerate(DEFAULT_CHANNELS):
+                c = Channel(id=default_channel_id(channel), name=channel, guidance=guidance, position=position)
+                c.created_at = c.updated_at = now
+                c.created_by = c.updated_by = tx.ctx.user
+                tx.session.add(c)
+
+        self.execute(_FunctionCommand(seed, "Create Workbench"))
+
+    @classmethod
+    def open(cls, path: Path | str, ctx: Context | None = None, *, readonly: bool = False,
+             data_dir: Path | None = None) -> Workbench:
+        """Open a workbench for editing (locked, on a working copy) or read-only (nothing written).
+
+        Raises a typed :class:`errors.FileProblem` when the file cannot be used; the file itself is
+        never modified by a refused open.
+        """
+        path = Path(path)
+        ctx = ctx or Context()
+        version, _app_id = db.read_header(path)
+        check = db.connect(path, readonly=True, immutable=True)
+        try:
+            db.validate_schema(check, str(path), version)
+            db.check_integrity(check, str(path))
+        except sqlite3.Error as exc:
+            raise errors.Damaged(str(path), f"{path} is damaged: {exc}.") from None
+        finally:
+            check.close()
+        if readonly:
+            return cls._open_readonly(path, ctx, version)
+        lock = storage.Lock.acquire(path, ctx.user, ctx.now())
+        try:
+            return cls._open_writable(path, ctx, version, lock, data_dir)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _open_readonly(cls, path: Path, ctx: Context, version: int) -> Workbench:
+        if version == SCHEMA_VERSION:
+            return cls(path, ctx, readonly=True, db_path=path)
+        # An older file read-only: migrate a temporary copy, never the file.
+        temp_dir = Path(tempfile.mkdtemp(prefix="pwkb-"))
+        copy = temp_dir / "migrated.workbench"
+        shutil.copyfile(path, copy)
+        from . import migrations
+
+        migrations.migrate(copy, version)
+        wb = cls(path, ctx, readonly=True, db_path=copy, temp_dir=temp_dir)
+        wb.migrated_from = version
+        return wb
+
+    @classmethod
+    def _open_writable(cls, path: Path, ctx: Context, version: int, lock: storage.Lock,
+                       data_dir: Path | None) -> Workbench:
+        storage.remove_stale_temps(path)
+        recovered = storage.WorkingCopy.find_recoverable(path, data_dir)
+        conflict: Path | None = None
+        working: storage.WorkingCopy
+        if recovered is not None and recovered.state.identity is not None \
+                and recovered.state.identity.still_matches(path) and cls._usable(recovered.path):
+            recovered.adopt()
+            working = recovered
+            was_recovered = True
+        else:
+            if recovered is not None:
+                conflict = cls._set_aside(recovered, path, data_dir)
+            try:
+                working = storage.WorkingCopy.start(path, data_dir)
+            except OSError as exc:
+                raise errors.CouldNotSave(str(path), f"Could not make a working copy of {path}: "
+                                          f"{exc.strerror or exc}.") from None
+            was_recovered = False
+        try:
+            _prepare_working(working.path)
+        except sqlite3.Error as exc:
+            raise errors.Damaged(str(path), f"{path} is damaged: {exc}.") from None
+        wb = cls(path, ctx, readonly=False, db_path=working.path, working=working, lock=lock)
+        wb.recovered = was_recovered
+        wb.recovered_conflict = conflict
+        if version < SCHEMA_VERSION:
+            wb._migrate(version)
+        return wb
+
+    @staticmethod
+    def _usable(path: Path) -> bool:
+        try:
+            version, _ = db.read_header(path)
+            conn = db.connect(path, readonly=True)
+            try:
+                db.validate_schema(conn, str(path), version)
+                db.check_integrity(conn, str(path))
+            finally:
+                conn.close()
+            return True
+        except (errors.WorkbenchError, sqlite3.Error, OSError):
+            return False
+
+    @staticmethod
+    def _set_aside(recovered: storage.WorkingCopy, path: Path, data_dir: Path | None) -> Path | None:
+        """Keep unsaved edits whose original file changed meanwhile as a separate file, never lost."""
+        folder = (data_dir or storage.data_dir()) / "recovered"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            from datetime import datetime
+
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            target = folder / f"{path.stem} (recovered {stamp}).workbench"
+            storage.backup_into(recovered.path, target)
+            recovered.discard()
+            return target
+        except (OSError, sqlite3.Error):
+            return None
+
+    def _migrate(self, version: int) -> None:
+        from . import migrations
+
+        backup = migrations.backup_path(self.path, version)
+        shutil.copy2(self.path, backup)
+        self.engine.dispose()
+        migrations.migrate(self._db_path, version)
+        self.migrated_from = version
+        self.backup_path = backup
+        if self.working is not None:
+            self.working.mark_dirty()
+
+    # --- closing and writing back ------------------------------------------------------------
+
+    def write_back(self, *, force: bool = False) -> bool:
+        """Write pending edits to the user's file (atomically). Safe to call from a worker thread."""
+        if self.working is None:
+            return False
+        with self._write_lock:
+            return self.working.write_back(force=force)
+
+    @property
+    def needs_write_back(self) -> bool:
+        """Whether edits are waiting to reach the user's file."""
+        return self.working is not None and self.working.needs_write_back
+
+    def close(self, *, write_back: bool = True) -> None:
+        """Write back, release the lock, and drop the working copy once the file holds everything."""
+        if self._closed:
+            return
+        try:
+            if write_back and self.working is not None:
+                self.write_back()
+        finally:
+            self._closed = True
+            self.engine.dispose()
+            if self._lock is not None:
+                self._lock.release()
+            if self.working is not None and not self.working.needs_write_back:
+                self.working.discard()
+            if self._temp_dir is not None:
+                shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+    def __enter__(self) -> Workbench:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def save_copy_as(self, target: Path | str) -> None:
+        """Write a consistent copy of the workbench to ``target`` (atomically; overwrites)."""
+        target = Path(target)
+        storage.replace_with_copy_of(self._db_path, target, immutable=self.is_user_file)
+
+    @property
+    def db_path(self) -> Path:
+        """The database this session reads: the working copy, or the user's file when read-only."""
+        return self._db_path
+
+    @property
+    def is_user_file(self) -> bool:
+        """True when reads go straight to the user's file (read-only session, immutable)."""
+        return self._db_path == self.path
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only ORM session (for queries not wrapped below)."""
+        with Session(self.engine) as s:
+            yield s
+
+    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a query function from :mod:`workbench.queries` in a fresh session."""
+        with Session(self.engine) as s:
+            return fn(s, *args, **kwargs)
+
+    def info(self) -> WorkbenchInfo:
+        """The workbench's name, organisation and narrative."""
+        return self.read(queries.info)
+
+    def logo(self) -> bytes | None:
+        """The logo's bytes."""
+        return self.read(queries.logo)
+
+    def channels(self) -> list[ChannelView]:
+        """Channels in order."""
+        return self.read(queries.channels)
+
+    def persona_summaries(self, offset: int = 0, limit: int | None = None) -> list[PersonaSummary]:
+        """Personas for lists (paged)."""
+        return self.read(queries.persona_summaries, offset, limit)
+
+    def persona_count(self) -> int:
+        """Number of personas."""
+        return self.read(queries.persona_count)
+
+    def persona(self, persona_id: str) -> PersonaView | None:
+        """One persona."""
+        return self.read(queries.persona, persona_id)
+
+    def personas(self, ids: Sequence[str] | None = None) -> list[PersonaView]:
+        """Full persona views."""
+        return self.read(queries.personas, ids)
+
+    def find_persona(self, id_or_name: str) -> PersonaView | None:
+        """A persona by id or exact name."""
+        return self.read(queries.find_persona, id_or_name)
+
+    def portrait(self, persona_id: str) -> bytes | None:
+        """A persona's portrait bytes."""
+        return self.read(queries.portrait, persona_id)
+
+    def messages(self, persona_id: str | None = None, channel_id: str | None = None,
+                 stage: str | None = None) -> list[MessageView]:
+        """Messages, filtered."""
+        return self.read(queries.messages, persona_id, channel_id, stage)
+
+    def message(self, message_id: str) -> MessageView | None:
+        """One message."""
+        return self.read(queries.message, message_id)
+
+    def revisions(self, message_id: str) -> list[RevisionView]:
+        """A message's earlier texts, oldest first."""
+        return self.read(queries.revisions, message_id)
+
+    def terms(self) -> list[TermView]:
+        """The vocabulary."""
+        return self.read(queries.terms)
+
+    def objections(self, persona_id: str | None = None) -> list[ObjectionView]:
+        """Objections."""
+        return self.read(queries.objections, persona_id)
+
+    def checker(self) -> Checker:
+        """A lingo checker over the current vocabulary."""
+        return self.read(queries.checker)
+
+    def message_breaches(self, message_id: str, fields: dict[str, str] | None = None) -> list[Breach]:
+        """Breaches of a message's text (or of unsaved ``fields``)."""
+        def run(s: Session) -> list[Breach]:
+            m = s.get(Message, message_id)
+            return [] if m is None else queries.message_breaches(s, m, fields=fields)
+        return self.read(run)
+
+    def coverage(self) -> CoverageMatrix:
+        """The coverage matrix."""
+        return self.read(queries.coverage)
+
+    def problems(self) -> list[Problem]:
+        """Lingo breaches and coverage gaps."""
+        return self.read(queries.problems)
+
+    def counts(self) -> Counts:
+        """Totals."""
+        return self.read(queries.counts)
+
+    def search(self, text: str, limit: int = 50, kinds: tuple[str, ...] | None = None) -> list[search.SearchHit]:
+        """Full-text search across personas, messages, objections and terms."""
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            return search.query(raw, text, limit, kinds)  # type: ignore[arg-type]
+
+    # --- changing ----------------------------------------------------------------------------
+
+    def execute(self, command: Command) -> Change:
+        """Run one command in one transaction; return what changed. Raises without changing anything."""
+        if self.readonly:
+            raise errors.ReadOnlySession("This workbench is open read-only.")
+        try:
+            with Session(self.engine, autoflush=True, expire_on_commit=False) as session:
+                with session.begin():
+                    tx = Tx(session, self.ctx)
+                    command.apply(tx)
+                    session.flush()
+                    refresh_derived(tx)
+                    change = tx.finish(command.label)
+        except errors.WorkbenchError:
+            raise
+        except sqlite3.Error as exc:
+            raise storage.save_failure(self.path, exc) from None
+        except OSError as exc:
+            raise storage.save_failure(self.path, exc) from None
+        except Exception as exc:  # SQLAlchemy wraps sqlite3 errors
+            orig = getattr(exc, "orig", None)
+            if isinstance(orig, sqlite3.Error):
+                raise storage.save_failure(self.path, orig) from None
+            raise
+        if not change.empty and self.working is not None:
+            self.working.mark_dirty()
+        return change
+
+    def undo(self, change: Change) -> Change:
+        """Put back the rows as they were before ``change``."""
+        return self.execute(Restore(change.before, label=change.label))
+
+    def redo(self, change: Change) -> Change:
+        """Put back the rows as ``change`` left them."""
+        return self.execute(Restore(change.after, label=change.label))
+
+
+class _FunctionCommand(Command):
+    """A command from a plain function (internal: seeding a new file)."""
+
+    def __init__(self, fn: Callable[[Tx], None], label: str) -> None:
+        self.fn = fn
+        self.label = label
+
+    def apply(self, tx: Tx) -> None:
+        self.fn(tx)
+
+
+# --- derived data: search index and breach counts ----------------------------------------------
+
+
+def refresh_derived(tx: Tx) -> None:
+    """Bring the search index and cached breach counts up to date with the rows this tx touched."""
+    touched = list(tx.touched)
+    if not touched:
+        return
+    raw = tx.raw
+    s = tx.session
+    for table, rid in touched:
+        if table not in SEARCHABLE:
+            continue
+        kind, cls = SEARCHABLE[table]
+        row = s.get(cls, rid)
+        if row is None:
+            search.remove(raw, rid)
+        else:
+            title, body = queries.search_texts(kind, row)
+            search.put(raw, kind, rid, title, body)
+    message_ids: set[str] = set()
+    persona_ids: set[str] = set()
+    channel_ids: set[str] = set()
+    everything = False
+    for (table, rid), before in tx.touched.items():
+        if table == "messages":
+            message_ids.add(rid)
+        elif table == "personas":
+            persona_ids.add(rid)
+        elif table == "channels":
+            channel_ids.add(rid)
+        elif table == "terms":
+            now = s.get(Term, rid)
+            scopes = {(before or {}).get("persona_id"), now.persona_id if now is not None else None}
+            if before is None and now is None:
+                continue
+            if None in scopes and not (before is None and now is not None and now.persona_id):
+                everything = True
+            persona_ids.update(p for p in scopes if p)
+    if everything:
+        recompute_breaches(tx, None)
+        return
+    ids = set(message_ids)
+    if persona_ids:
+        ids.update(s.scalars(select(Message.id).where(Message.persona_id.in_(list(persona_ids)))))
+    if channel_ids:
+        ids.update(s.scalars(select(Message.id).where(Message.channel_id.in_(list(channel_ids)))))
+    if ids:
+        recompute_breaches(tx, ids)
+
+
+def recompute_breaches(tx: Tx, message_ids: Iterable[str] | None) -> int:
+    """Recount blocking lingo breaches for the given messages (all when None); returns how many changed."""
+    raw = tx.raw
+    check = queries.checker(tx.session)
+    personas: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for pid, dont, avoid in raw.execute("SELECT id, dont_items, avoid_channels FROM personas"):
+        personas[pid] = (tuple(json.loads(dont or "[]")), tuple(json.loads(avoid or "[]")))
+    channels = dict(raw.execute("SELECT id, name FROM channels").fetchall())
+    base = ("SELECT id, persona_id, channel_id, headline, body, call_to_action, breach_count "
+            "FROM messages")
+    rows: list[tuple[Any, ...]] = []
+    if message_ids is None:
+        rows = raw.execute(base).fetchall()
+    else:
+        ids = list(message_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows.extend(raw.execute(f"{base} WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    updates = []
+    for mid, pid, cid, headline, body, cta, old in rows:
+        dont, avoid = personas.get(pid, ((), ()))
+        n = len(check.check_message({"headline": headline, "body": body, "call_to_action": cta}, pid,
+                                    dont, channels.get(cid, ""), avoid))
+        if n != old:
+            updates.append((n, mid))
+    if updates:
+        raw.executemany("UPDATE messages SET breach_count = ? WHERE id = ?", updates)
+    return len(updates)
+
+
+def rebuild_search(raw: sqlite3.Connection) -> None:
+    """Rebuild the whole search index from the tables (after a hand-off or a migration)."""
+    search.clear(raw)
+    docs: list[tuple[str, str, str, str]] = []
+    for row in raw.execute("SELECT id, name, role, organization, industry, location, story, voice, mql, "
+                           "sql_criteria, motivations, worries, goals, gatekeepers, do_items, dont_items, "
+                           "tags FROM personas"):
+        lists = [item for col in row[10:] for item in json.loads(col or "[]")]
+        docs.append(("persona", row[0], row[1], "\n".join([*row[2:10], *lists])))
+    for mid, headline, body, cta, notes in raw.execute(
+            "SELECT id, headline, body, call_to_action, notes FROM messages"):
+        docs.append(("message", mid, headline, "\n".join([body, cta, notes])))
+    for oid, objection, response in raw.execute("SELECT id, objection, response FROM objections"):
+        docs.append(("objection", oid, objection, response))
+    for tid, term, replacement, note in raw.execute("SELECT id, term, replacement, note FROM terms"):
+        docs.append(("term", tid, term, "\n".join([replacement, note])))
+    search.put_many(raw, docs)
+
