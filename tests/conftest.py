@@ -94,3 +94,23 @@ def sample(sample_path: Path, ctx: Context) -> Iterator[Workbench]:
     bench = Workbench.open(sample_path, ctx)
     yield bench
     bench.close()
+
+
+def make_png(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (200, 120, 40)) -> bytes:
+    """A small valid PNG, written without any imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * width
+    raw = row * height
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def png_bytes() -> bytes:
+    """A tiny PNG portrait."""
+    return make_png()

@@ -119,8 +119,8 @@ def deadline(conn: sqlite3.Connection, seconds: float) -> Iterator[None]:
 
 def create_schema(conn: sqlite3.Connection) -> None:
     """Create every table of the current schema version and mark the file as ours."""
-    from sqlalchemy.schema import CreateIndex, CreateTable
     from sqlalchemy.dialects import sqlite as sqlite_dialect
+    from sqlalchemy.schema import CreateIndex, CreateTable
 
     dialect = sqlite_dialect.dialect()
     conn.execute("PRAGMA journal_mode=DELETE")

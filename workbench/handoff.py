@@ -21,10 +21,12 @@ from .views import Context
 def _strip(tx: Tx) -> None:
     s = tx.session
     keep = set(s.scalars(select(Persona.id).where(Persona.status == "approved")))
-    for cls in (Objection, Term):
-        for row in s.scalars(select(cls).where(cls.persona_id.is_not(None))):
-            if row.persona_id not in keep:
-                s.delete(row)
+    for objection in s.scalars(select(Objection)):
+        if objection.persona_id not in keep:
+            s.delete(objection)
+    for term in s.scalars(select(Term).where(Term.persona_id.is_not(None))):
+        if term.persona_id not in keep:
+            s.delete(term)
     revisions = {r.id: r for r in s.scalars(select(MessageRevision))}
     for m in s.scalars(select(Message)):
         if m.persona_id not in keep:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from . import errors, images
 from .changes import Tx
-from .commands import Command, LIST_FIELDS, PERSONA_FIELDS
+from .commands import LIST_FIELDS, PERSONA_FIELDS, Command
 from .model import (
     MESSAGE_STATUSES,
     PERSONA_STATUSES,
@@ -448,7 +448,7 @@ class _Importer:
         by_name = {c.name.strip().casefold(): c for c in existing.values()}
         for obj in self.doc.channels:
             target = existing.get(obj.get("id", "")) or by_name.get(obj["name"].strip().casefold())
-            values = {k: obj[k] for k in ("name", "guidance", "position") if k in obj}
+            values: dict[str, Any] = {k: obj[k] for k in ("name", "guidance", "position") if k in obj}
             values.update({k: obj[k] for k in STAMPS if obj.get(k)})
             if target is None:
                 last = s.execute(select(func.max(Channel.position))).scalar()

@@ -26,7 +26,17 @@ from . import db, errors, queries, search, storage
 from .changes import Change, Tx
 from .commands import Command, Restore
 from .lingo import Breach, Checker
-from .model import DEFAULT_CHANNELS, SCHEMA_VERSION, Channel, Message, Objection, Persona, Term, WorkbenchRow, default_channel_id
+from .model import (
+    DEFAULT_CHANNELS,
+    SCHEMA_VERSION,
+    Channel,
+    Message,
+    Objection,
+    Persona,
+    Term,
+    WorkbenchRow,
+    default_channel_id,
+)
 from .views import (
     ChannelView,
     Context,
@@ -250,7 +260,11 @@ class Workbench:
         backup = migrations.backup_path(self.path, version)
         shutil.copy2(self.path, backup)
         self.engine.dispose()
-        migrations.migrate(self._db_path, version)
+        try:
+            migrations.migrate(self._db_path, version)
+        except sqlite3.Error as exc:
+            raise errors.Damaged(str(self.path), f"{self.path} could not be upgraded from schema version "
+                                 f"{version}: {exc}. The file was not changed; a backup is at {backup}.") from None
         self.migrated_from = version
         self.backup_path = backup
         if self.working is not None:

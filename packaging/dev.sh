@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Set up a development environment on Debian/Ubuntu and run the app or the tests.
+#
+#   bash packaging/dev.sh run [FILE]   install what is missing, then open the app
+#   bash packaging/dev.sh test         install what is missing, then lint, type-check and test
+#
+# Idempotent: system packages are installed only when missing, the virtual environment only
+# re-installed when pyproject.toml changed.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VENV="$ROOT/.venv"
+MODE=${1:-run}
+shift || true
+
+# Qt's offscreen and X11 platforms, the venv module, and poppler for checking PDFs in tests.
+SYSTEM_PACKAGES=(python3 python3-venv libglib2.0-0 libgl1 libegl1 libfontconfig1 libdbus-1-3
+  libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
+  poppler-utils)
+
+install_system_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian: assume the libraries exist
+  local missing=()
+  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing system packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+setup_venv() {
+  local python=${PYTHON:-python3}
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$python" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -e '.[test]'
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+}
+
+install_system_packages
+setup_venv
+
+case "$MODE" in
+  run)
+    exec "$VENV/bin/python" main.py "$@"
+    ;;
+  test)
+    export QT_QPA_PLATFORM=offscreen
+    echo "== ruff"
+    "$VENV/bin/python" -m ruff check workbench ui main.py tests bench
+    echo "== mypy (strict for workbench/)"
+    "$VENV/bin/python" -m mypy
+    echo "== pytest"
+    exec timeout 3000 "$VENV/bin/python" -m pytest -q -o faulthandler_timeout=120 "$@"
+    ;;
+  *)
+    echo "usage: bash packaging/dev.sh run [FILE] | test [PYTEST-ARGS]" >&2
+    exit 2
+    ;;
+esac
