@@ -87,6 +87,7 @@ class Workbench:
         self.engine = db.engine_for(lambda: db.connect(db_path, readonly=readonly, immutable=immutable))
         self._closed = False
         self._write_lock = threading.Lock()
+        self._pending: tuple[int, Path | None] | None = None
 
     # --- opening and creating ----------------------------------------------------------------
 
@@ -176,6 +177,68 @@ class Workbench:
         except BaseException:
             lock.release()
             raise
+
+    @classmethod
+    def open_deferred(cls, path: Path | str, ctx: Context | None = None, *,
+                      data_dir: Path | None = None) -> Workbench:
+        """Open for editing without copying the file on the caller's (GUI) thread.
+
+        Checks the header and schema and takes the lock at once, then reads straight from the
+        user's file (read-only, immutable) so the window can paint. Call :meth:`finish_opening` on a
+        worker thread: it checks integrity, makes the working copy and switches to editing. Files that
+        need a migration or have a crashed session to recover are opened fully here (no copy to wait for
+        when recovering; a migration must happen before the first read).
+        """
+        path = Path(path)
+        ctx = ctx or Context()
+        version, _app_id = db.read_header(path)
+        if version < SCHEMA_VERSION or storage.WorkingCopy.find_recoverable(path, data_dir) is not None:
+            return cls.open(path, ctx, data_dir=data_dir)
+        check = db.connect(path, readonly=True, immutable=True)
+        try:
+            db.validate_schema(check, str(path), version)
+        except sqlite3.Error as exc:
+            raise errors.Damaged(str(path), f"{path} is damaged: {exc}.") from None
+        finally:
+            check.close()
+        lock = storage.Lock.acquire(path, ctx.user, ctx.now())
+        wb = cls(path, ctx, readonly=True, db_path=path, lock=lock)
+        wb._pending = (version, data_dir)
+        return wb
+
+    @property
+    def preparing(self) -> bool:
+        """True while an :meth:`open_deferred` session waits for :meth:`finish_opening`."""
+        return self._pending is not None
+
+    def finish_opening(self) -> None:
+        """Worker-thread half of :meth:`open_deferred`: integrity check, working copy, then editable.
+
+        On failure the lock is released and the typed error raised; the session stays read-only.
+        """
+        if self._pending is None:
+            return
+        version, data_dir = self._pending
+        lock = self._lock
+        assert lock is not None
+        try:
+            check = db.connect(self.path, readonly=True, immutable=True)
+            try:
+                db.check_integrity(check, str(self.path))
+            finally:
+                check.close()
+            full = Workbench._open_writable(self.path, self.ctx, version, lock, data_dir)
+        except BaseException:
+            self._pending = None
+            self._lock = None
+            lock.release()
+            raise
+        old = self.engine
+        self.working, self._db_path, self.engine = full.working, full._db_path, full.engine
+        self.recovered, self.recovered_conflict = full.recovered, full.recovered_conflict
+        self.readonly = False
+        self._pending = None
+        old.dispose()
 
     @classmethod
     def _open_readonly(cls, path: Path, ctx: Context, version: int) -> Workbench:

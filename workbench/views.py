@@ -15,6 +15,11 @@ from .lingo import Breach
 
 
 def _default_user() -> str:
+    import os
+
+    override = os.environ.get("PERSONA_WORKBENCH_USER", "").strip()
+    if override:  # who the command line records as the author of its changes
+        return override
     try:
         return getpass.getuser() or "unknown"
     except Exception:  # no passwd entry (containers) — still record *someone*

@@ -248,3 +248,28 @@ def test_save_a_copy_is_consistent(sample: Workbench, tmp_path: Path) -> None:
     with Workbench.open(target, readonly=True) as copy:
         assert copy.persona_count() == sample.persona_count()
         assert copy.find_persona("Copied") is not None
+
+
+def test_deferred_open_reads_at_once_and_edits_after_finishing(sample_path: Path, ctx: Context) -> None:
+    before = digest(sample_path)
+    wb = Workbench.open_deferred(sample_path, ctx)
+    try:
+        assert wb.preparing and wb.readonly
+        assert storage.read_holder(sample_path) is not None  # held from the start
+        assert wb.persona_count() == 4  # readable before any copy exists
+        with pytest.raises(errors.ReadOnlySession):
+            wb.execute(C.CreatePersona({"name": "Too early"}))
+        wb.finish_opening()
+        assert not wb.preparing and not wb.readonly
+        wb.execute(C.CreatePersona({"name": "After"}))
+        assert digest(sample_path) == before
+    finally:
+        wb.close()
+    with Workbench.open(sample_path, ctx, readonly=True) as again:
+        assert again.find_persona("After") is not None
+
+
+def test_deferred_open_of_a_held_file_is_refused(sample_path: Path, ctx: Context) -> None:
+    with Workbench.open(sample_path, ctx):
+        with pytest.raises(errors.Locked):
+            Workbench.open_deferred(sample_path, Context(user="other"))
