@@ -57,7 +57,9 @@ case "$MODE" in
   test)
     export QT_QPA_PLATFORM=offscreen
     echo "== ruff"
-    "$VENV/bin/python" -m ruff check workbench ui main.py tests bench
+    lint_paths=()
+    for p in workbench ui main.py tests bench packaging; do [ -e "$p" ] && lint_paths+=("$p"); done
+    "$VENV/bin/python" -m ruff check "${lint_paths[@]}"
     echo "== mypy (strict for workbench/)"
     "$VENV/bin/python" -m mypy
     echo "== pytest"
