@@ -14,10 +14,12 @@ VENV="$ROOT/.venv"
 MODE=${1:-run}
 shift || true
 
-# Qt's offscreen and X11 platforms, the venv module, and poppler for checking PDFs in tests.
+# Qt's offscreen and X11 platforms, the venv module, poppler for checking PDFs in tests, and the
+# freedesktop validators the packaging tests run.
 SYSTEM_PACKAGES=(python3 python3-venv libglib2.0-0 libgl1 libegl1 libfontconfig1 libdbus-1-3
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-  poppler-utils)
+  poppler-utils
+  desktop-file-utils appstream shared-mime-info xdg-utils libfile-mimeinfo-perl)
 
 install_system_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian: assume the libraries exist
@@ -41,7 +43,7 @@ setup_venv() {
   local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e '.[test]'
+    "$VENV/bin/python" -m pip install -q -e '.[test,packaging]'
     rm -f "$VENV"/.installed-*
     touch "$stamp"
   fi
@@ -63,7 +65,11 @@ case "$MODE" in
     echo "== mypy (strict for workbench/)"
     "$VENV/bin/python" -m mypy
     echo "== pytest"
-    exec timeout 3000 "$VENV/bin/python" -m pytest -q -o faulthandler_timeout=120 "$@"
+    timeout 3000 "$VENV/bin/python" -m pytest -q -o faulthandler_timeout=120 "$@"
+    if [ $# -eq 0 ]; then
+      echo "== pytest: the installer bundle (slow)"
+      timeout 900 "$VENV/bin/python" -m pytest -q -m slow -o faulthandler_timeout=600 tests/packaging
+    fi
     ;;
   *)
     echo "usage: bash packaging/dev.sh run [FILE] | test [PYTEST-ARGS]" >&2
