@@ -1,0 +1,222 @@
+"""Channels: where messages go (Ads, PR, Direct mail, Sales script …), their order and their guidance.
+
+The order is the column order of the coverage matrix and the playbook, so it is edited here with
+Move Up / Move Down. Deleting a channel deletes its messages, so the confirmation says how many.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.controller import WorkbenchController
+from ui.editor_widgets import (
+    FieldCommitter,
+    hint_label,
+    readonly_banner,
+    section_header,
+    set_editable,
+    title_label,
+)
+from workbench import commands
+from workbench.changes import Change
+from workbench.views import ChannelView
+
+_ID = Qt.ItemDataRole.UserRole
+
+
+class ChannelEditor(QWidget):
+    """The ordered list of channels with name and guidance."""
+
+    def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.channels: list[ChannelView] = []
+        self._current: ChannelView | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(6)
+        self.banner = readonly_banner()
+        layout.addWidget(self.banner)
+        layout.addWidget(title_label("Channels"))
+        layout.addWidget(hint_label("Where messages go. The order here is the column order of the coverage "
+                                    "matrix and the order of the playbook."))
+        row = QHBoxLayout()
+        self.list = QListWidget()
+        self.list.setAccessibleName("Channels")
+        self.list.currentRowChanged.connect(self._row_changed)
+        row.addWidget(self.list, 1)
+        buttons = QVBoxLayout()
+        self.add_button = QPushButton("Add Channel")
+        self.up_button = QPushButton("Move Up")
+        self.down_button = QPushButton("Move Down")
+        self.delete_button = QPushButton("Delete…")
+        for b, name, slot in ((self.add_button, "Add channel", self.add_channel),
+                              (self.up_button, "Move channel up", lambda: self.move_channel(-1)),
+                              (self.down_button, "Move channel down", lambda: self.move_channel(1)),
+                              (self.delete_button, "Delete channel", self.delete_channel)):
+            b.setAccessibleName(name)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        row.addLayout(buttons)
+        self.list.setMaximumWidth(360)
+        self.list.setSpacing(3)
+        detail = QVBoxLayout()
+        detail.setContentsMargins(16, 0, 0, 0)
+        row.addLayout(detail, 2)
+        layout.addLayout(row, 1)
+        detail.addWidget(section_header("Selected channel"))
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Channel name")
+        self.name.setPlaceholderText("e.g. Email, Social, Events")
+        self.guidance = QPlainTextEdit()
+        self.guidance.setAccessibleName("Guidance")
+        self.guidance.setTabChangesFocus(True)
+        self.guidance.setMinimumHeight(140)
+        self.guidance.setPlaceholderText("What works on this channel: length limits, tone, what to avoid. "
+                                         "e.g. Subject under 50 characters; one link; sent Tuesday mornings.")
+        form.addRow("&Name:", self.name)
+        form.addRow("&Guidance:", self.guidance)
+        detail.addLayout(form)
+        detail.addWidget(hint_label("Guidance is shown above every message written for this channel."))
+        detail.addStretch(1)
+        self._committers = {
+            "name": FieldCommitter(self.name, self._commit_name),
+            "guidance": FieldCommitter(self.guidance, lambda t: self._update(guidance=t)),
+        }
+        controller.changed.connect(self._on_changed)
+        self.show_channels()
+
+    # --- showing -----------------------------------------------------------------------------
+
+    def show_channels(self) -> None:
+        """Reload the list (keeps the selection)."""
+        keep = self._current.id if self._current else None
+        wb = self.controller.workbench
+        self.channels = wb.channels()
+        counts: dict[str, int] = {}
+        for m in wb.messages():
+            counts[m.channel_id] = counts.get(m.channel_id, 0) + 1
+        self.list.blockSignals(True)
+        self.list.clear()
+        for c in self.channels:
+            n = counts.get(c.id, 0)
+            item = QListWidgetItem(f"{c.name}\n{n} message{'s' if n != 1 else ''}")
+            item.setData(_ID, c.id)
+            item.setToolTip(c.guidance)
+            self.list.addItem(item)
+        ids = [c.id for c in self.channels]
+        row = ids.index(keep) if keep in ids else (0 if ids else -1)
+        self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
+        self._row_changed(row, force=keep not in ids)
+
+    def message_count(self, channel_id: str) -> int:
+        """How many messages are written for a channel."""
+        return len(self.controller.workbench.messages(channel_id=channel_id))
+
+    def _row_changed(self, row: int, force: bool = True) -> None:
+        new = self.channels[row] if 0 <= row < len(self.channels) else None
+        if force or new is None or self._current is None or new.id != self._current.id:
+            for c in self._committers.values():
+                c.flush()
+            force = True
+        self._current = new
+        for key, c in self._committers.items():
+            c.load(getattr(new, key) if new else "", force=force)
+        ro = self.controller.readonly
+        self.banner.setVisible(ro)
+        set_editable([self.name, self.guidance], not ro and new is not None)
+        self.add_button.setEnabled(not ro)
+        self.delete_button.setEnabled(not ro and new is not None)
+        self.up_button.setEnabled(not ro and row > 0)
+        self.down_button.setEnabled(not ro and 0 <= row < len(self.channels) - 1)
+
+    # --- editing -----------------------------------------------------------------------------
+
+    def _commit_name(self, text: str) -> None:
+        if not text.strip():
+            if self._current is not None:
+                self._committers["name"].load(self._current.name, force=True)
+            return
+        self._update(name=text)
+
+    def _update(self, *, name: str | None = None, guidance: str | None = None) -> None:
+        if self._current is None or self.controller.readonly:
+            return
+        if (name is None or name == self._current.name) and (guidance is None or guidance == self._current.guidance):
+            return
+        label = "Rename Channel" if name is not None else "Edit Channel Guidance"
+        change = self.controller.run(commands.UpdateChannel(self._current.id, name=name, guidance=guidance,
+                                                            label=label))
+        if change is None and name is not None:  # refused (e.g. a duplicate name): show the real name
+            self._committers["name"].load(self._current.name, force=True)
+
+    def add_channel(self) -> None:
+        """Add a channel with a free name and start editing its name."""
+        if self.controller.readonly:
+            return
+        taken = {c.name.casefold() for c in self.channels}
+        name, n = "New channel", 2
+        while name.casefold() in taken:
+            name, n = f"New channel {n}", n + 1
+        change = self.controller.run(commands.CreateChannel(name))
+        if change is not None and change.extra.get("id"):
+            self.select_channel(change.extra["id"])
+            self.name.setFocus()
+            self.name.selectAll()
+
+    def select_channel(self, channel_id: str) -> bool:
+        """Select a channel by id."""
+        for r, c in enumerate(self.channels):
+            if c.id == channel_id:
+                self.list.setCurrentRow(r)
+                return True
+        return False
+
+    def move_channel(self, step: int) -> None:
+        """Move the selected channel up (-1) or down (+1)."""
+        row = self.list.currentRow()
+        if self._current is None or self.controller.readonly or not 0 <= row + step < len(self.channels):
+            return
+        self.controller.run(commands.MoveChannel(self._current.id, row + step))
+
+    @classmethod
+    def confirm_delete(cls, parent: QWidget | None, name: str, message_count: int) -> bool:
+        """Ask before deleting a channel, saying how many messages go with it (tests stub this)."""
+        if message_count:
+            what = f"its {message_count} message{'s' if message_count != 1 else ''} will be deleted with it"
+        else:
+            what = "it has no messages"
+        answer = QMessageBox.question(parent, "Delete channel?",
+                                      f"Delete the channel “{name}”? {what[0].upper() + what[1:]}. "
+                                      "Edit ▸ Undo brings everything back.")
+        return bool(answer == QMessageBox.StandardButton.Yes)
+
+    def delete_channel(self) -> None:
+        """Delete the selected channel (and its messages) after confirmation."""
+        if self._current is None or self.controller.readonly:
+            return
+        if self.confirm_delete(self, self._current.name, self.message_count(self._current.id)):
+            self.controller.run(commands.DeleteChannel(self._current.id))
+
+    def _on_changed(self, change: Change) -> None:
+        if not change.kinds & {"channel", "message"}:
+            return
+        if self._current is not None and self._current.id in change.deleted("channel"):
+            self._current = None
+        self.show_channels()
