@@ -494,6 +494,7 @@ class Workbench:
         try:
             with Session(self.engine, autoflush=True, expire_on_commit=False) as session:
                 with session.begin():
+                    session.connection(execution_options={"pwkb_write": True})
                     tx = Tx(session, self.ctx)
                     command.apply(tx)
                     session.flush()
