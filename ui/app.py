@@ -1,0 +1,170 @@
+"""Start the desktop app: application identity, bundled fonts, light/dark palettes, the first file.
+
+Fusion plus our own palettes is the one combination that honours the system's dark mode on every
+platform (and offscreen, where ``setColorScheme`` does nothing); we follow ``colorSchemeChanged``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from workbench import __version__, resources, storage
+
+APP_NAME = "Persona Workbench"
+SAMPLE_NAME = "Sample.workbench"
+_fonts_loaded = False
+
+
+def load_fonts() -> list[str]:
+    """Register the bundled TTFs so a bare machine shows text, not boxes; returns the families."""
+    global _fonts_loaded
+    families: list[str] = []
+    if _fonts_loaded:
+        return families
+    for ttf in sorted(resources.path("fonts").glob("*.ttf")):
+        fid = QFontDatabase.addApplicationFont(str(ttf))
+        if fid >= 0:
+            families.extend(QFontDatabase.applicationFontFamilies(fid))
+    _fonts_loaded = True
+    return families
+
+
+def light_palette() -> QPalette:
+    """A calm light palette with the brand indigo as highlight."""
+    p = QPalette()
+    c = QColor
+    roles = QPalette.ColorRole
+    p.setColor(roles.Window, c("#F4F5F8"))
+    p.setColor(roles.WindowText, c("#1E1F24"))
+    p.setColor(roles.Base, c("#FFFFFF"))
+    p.setColor(roles.AlternateBase, c("#F0F1F6"))
+    p.setColor(roles.ToolTipBase, c("#FFFFF0"))
+    p.setColor(roles.ToolTipText, c("#1E1F24"))
+    p.setColor(roles.PlaceholderText, c("#8A8C96"))
+    p.setColor(roles.Text, c("#1E1F24"))
+    p.setColor(roles.Button, c("#ECEDF2"))
+    p.setColor(roles.ButtonText, c("#1E1F24"))
+    p.setColor(roles.BrightText, c("#C62828"))
+    p.setColor(roles.Highlight, c("#3B3F8F"))
+    p.setColor(roles.HighlightedText, c("#FFFFFF"))
+    p.setColor(roles.Link, c("#2F5DB8"))
+    p.setColor(roles.Mid, c("#C9CBD3"))
+    p.setColor(roles.Midlight, c("#E2E3EA"))
+    p.setColor(roles.Dark, c("#9A9CA6"))
+    p.setColor(roles.Shadow, c("#6E7079"))
+    _disabled(p, c("#9A9CA6"))
+    return p
+
+
+def dark_palette() -> QPalette:
+    """A dark palette that keeps enough contrast for text and focus rings."""
+    p = QPalette()
+    c = QColor
+    roles = QPalette.ColorRole
+    p.setColor(roles.Window, c("#232428"))
+    p.setColor(roles.WindowText, c("#E6E6EA"))
+    p.setColor(roles.Base, c("#1B1C1F"))
+    p.setColor(roles.AlternateBase, c("#26272C"))
+    p.setColor(roles.ToolTipBase, c("#2E2F35"))
+    p.setColor(roles.ToolTipText, c("#E6E6EA"))
+    p.setColor(roles.PlaceholderText, c("#8C8D96"))
+    p.setColor(roles.Text, c("#E6E6EA"))
+    p.setColor(roles.Button, c("#2E2F35"))
+    p.setColor(roles.ButtonText, c("#E6E6EA"))
+    p.setColor(roles.BrightText, c("#FF8A80"))
+    p.setColor(roles.Highlight, c("#6A70D6"))
+    p.setColor(roles.HighlightedText, c("#FFFFFF"))
+    p.setColor(roles.Link, c("#8AB4F8"))
+    p.setColor(roles.Mid, c("#3A3B42"))
+    p.setColor(roles.Midlight, c("#34353B"))
+    p.setColor(roles.Dark, c("#151619"))
+    p.setColor(roles.Shadow, c("#0E0E10"))
+    _disabled(p, c("#6E6F78"))
+    return p
+
+
+def _disabled(p: QPalette, colour: QColor) -> None:
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, colour)
+
+
+def apply_scheme(app: QApplication, dark: bool | None = None) -> bool:
+    """Apply the light or dark palette (``None``: follow the system); returns whether it is dark."""
+    if dark is None:
+        dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    app.setPalette(dark_palette() if dark else light_palette())
+    from . import icons
+
+    icons.clear_cache()
+    return dark
+
+
+def configure(app: QApplication) -> None:
+    """Identity, style, fonts and palette: everything a window needs before it is built."""
+    from . import icons
+
+    QCoreApplication.setOrganizationName("PersonaWorkbench")
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setDesktopFileName("persona-workbench")
+    app.setStyle("Fusion")
+    families = load_fonts()
+    if "DejaVu Sans" in families and QFontDatabase.families().count("DejaVu Sans"):
+        base = app.font()
+        # Keep the platform's UI font where it exists; fall back to the bundled one on bare machines.
+        if base.family() not in QFontDatabase.families():
+            app.setFont(QFont("DejaVu Sans", base.pointSize()))
+    app.setWindowIcon(icons.app_icon())
+    apply_scheme(app)
+
+
+def initial_path(given: str | None) -> tuple[Path | None, bool]:
+    """The file to open: the given one, else the last one if it still exists, else the sample.
+
+    Returns (path, created): on the very first run the sample is created in the user's data folder.
+    """
+    from . import settings
+
+    if given:
+        return Path(given), False
+    last = settings.LAST_FILE.get()
+    if last and Path(last).is_file():
+        return Path(last), False
+    sample = storage.data_dir() / SAMPLE_NAME
+    if sample.exists():
+        return sample, False
+    from workbench.session import Workbench
+    from workbench.views import Context
+
+    sample.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        Workbench.create(sample, Context(user=settings.USER_NAME.get()), name="Sample", sample=True)
+    except Exception:  # a read-only home: start with an empty window rather than not at all
+        return None, False
+    return sample, True
+
+
+def run_gui(path: str | None) -> int:
+    """Run the desktop app on ``path`` (or the last file / the sample); returns the exit status."""
+    if QApplication.instance() is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    configure(app)
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    # Connected to the window's slot so the connection ends with the window.
+    QGuiApplication.styleHints().colorSchemeChanged.connect(window.follow_color_scheme)
+    window.restore_layout()
+    window.show()
+    target, _created = initial_path(path)
+    if target is not None:
+        window.open_path(target)
+    return app.exec()

@@ -1,0 +1,623 @@
+"""The main window: navigator and search on the left, the selected editor in the middle, problems
+below, file state in the status bar — and the one place where widgets' requests are wired together.
+
+Everything tied to an open file (controller, navigator, editors, matrix, panels) is built fresh per
+file by :meth:`MainWindow._install` and thrown away by :meth:`close_file`; the window itself, its
+menus, splitter and docks persist. Opening runs on a pool thread (a large file is checked and copied
+before it is usable), so the window keeps painting.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench import __version__, errors
+from workbench.changes import Change
+from workbench.session import Workbench
+from workbench.views import Context, Problem
+
+from . import edit_actions, file_actions, prompts, settings
+from .background import BackgroundQuery
+from .controller import WorkbenchController
+from .coverage_view import CoverageView
+from .export_dialog import PlaybookExport
+from .navigator import Navigator
+from .open_errors import OPEN_OTHER, READ_ONLY, OpenErrorDialog
+from .problems_panel import ProblemsPanel
+from .search_panel import SearchPanel
+from .window_parts import InfoBar, StatusParts, WelcomePage, build_menus, standard_keys
+
+#: Page key → (module, class) of the editors (part B); a missing module shows a placeholder.
+EDITORS: dict[str, tuple[str, str]] = {
+    "persona": ("ui.persona_editor", "PersonaEditor"),
+    "message": ("ui.message_editor", "MessageEditor"),
+    "narrative": ("ui.narrative_editor", "NarrativeEditor"),
+    "channels": ("ui.channel_editor", "ChannelEditor"),
+    "lingo": ("ui.lingo_editor", "LingoEditor"),
+    "objections": ("ui.objection_editor", "ObjectionEditor"),
+}
+DEFAULT_SIZE = QSize(1280, 800)
+
+
+def _make_editor(key: str, controller: WorkbenchController) -> QWidget:
+    module_name, class_name = EDITORS[key]
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError):
+        placeholder = QLabel(f"The {key} editor is not available in this build.")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setObjectName(f"{key}Placeholder")
+        return placeholder
+    widget: QWidget = cls(controller)
+    return widget
+
+
+class MainWindow(QMainWindow):
+    """One window, one open workbench at a time."""
+
+    #: A workbench was opened and its views built: the file path.
+    file_opened = Signal(str)
+    #: Opening failed (after the dialog): the file path.
+    open_failed = Signal(str)
+    #: The open workbench was closed.
+    file_closed = Signal()
+    #: A background file task (copy, hand-off, export, import) ended: its title.
+    task_finished = Signal(str)
+    #: A playbook export ended: (path, ok).
+    export_finished = Signal(str, bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.controller: WorkbenchController | None = None
+        self.navigator: Navigator | None = None
+        self.search_panel: SearchPanel | None = None
+        self.problems_panel: ProblemsPanel | None = None
+        self.coverage_view: CoverageView | None = None
+        self.pages: dict[str, QWidget] = {}
+        self.tasks: list[BackgroundQuery] = []
+        self.export: PlaybookExport | None = None
+        self.current_persona: str | None = None
+        self.current_message: str | None = None
+        self._opening = BackgroundQuery(self)
+        self._opening.finished.connect(self._on_opened)
+        self._undo_actions: list[QAction] = []
+        self._closing = False
+
+        # Persistent frame: sidebar | stack, with banners above, problems dock below.
+        self.sidebar = QWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setMinimumWidth(220)
+        self._sidebar_layout = QVBoxLayout(self.sidebar)
+        self._sidebar_layout.setContentsMargins(6, 6, 0, 6)
+        self._sidebar_layout.setSpacing(6)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        self.welcome = WelcomePage()
+        self.welcome.new_requested.connect(lambda: file_actions.new_workbench(self))
+        self.welcome.open_requested.connect(self.open_dialog)
+        self.stack.addWidget(self.welcome)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([290, 990])
+        self.readonly_bar = InfoBar("readonly")
+        self.readonly_bar.action_requested.connect(self._retry_editable)
+        self.notice_bar = InfoBar("notice")
+        self.notice_bar.action_requested.connect(self._notice_action)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.readonly_bar)
+        column.addWidget(self.notice_bar)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.problems_dock = QDockWidget("Problems", self)
+        self.problems_dock.setObjectName("problemsDock")
+        self.problems_dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea
+                                           | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.problems_dock.setWidget(QLabel())
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        self.resizeDocks([self.problems_dock], [125], Qt.Orientation.Vertical)
+        self.status = StatusParts(self.statusBar())
+        self.actions_ = build_menus(self)
+        self._counts = BackgroundQuery(self)
+        self._counts.finished.connect(self.status.show_counts)
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(300)
+        self._counts_timer.timeout.connect(self._refresh_counts)
+        self._update_state()
+
+    # --- opening and closing ------------------------------------------------------------------
+
+    def open_dialog(self) -> None:
+        """File › Open."""
+        folder = str(self.controller.workbench.path.parent) if self.controller else ""
+        path = prompts.open_path(self, folder)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, readonly: bool = False) -> None:
+        """Open ``path`` (checked and copied on a pool thread); ``file_opened`` or a dialog follows."""
+        path = Path(path)
+        if self._opening.running:  # one open at a time: a second result would leak a held file
+            self.statusBar().showMessage("Still opening the previous file…", 4000)
+            return
+        current = self.controller.workbench.path if self.controller else None
+        if current is not None and _same_file(current, path):
+            if readonly == self.controller.readonly:  # type: ignore[union-attr]
+                self.raise_()
+                self.activateWindow()
+                self.file_opened.emit(str(path))
+                return
+            if not self.close_file():  # reopening the same file in another mode: release it first
+                return
+        ctx = Context(user=settings.USER_NAME.get())
+        self.statusBar().showMessage(f"Opening {path.name}…")
+
+        def work() -> object:
+            try:
+                return Workbench.open(path, ctx, readonly=readonly)
+            except Exception as exc:  # handed back to the GUI thread as a value, to show a dialog
+                return exc
+
+        self._opening_path = path
+        self._opening.start(work)
+
+    def _on_opened(self, result: object) -> None:
+        path = self._opening_path
+        self.statusBar().clearMessage()
+        if isinstance(result, Exception):
+            choice, accepted = OpenErrorDialog.ask(self, result)
+            self.open_failed.emit(str(path))
+            if accepted and choice == READ_ONLY:
+                self.open_path(path, readonly=True)
+            elif accepted and choice == OPEN_OTHER:
+                self.open_dialog()
+            return
+        assert isinstance(result, Workbench)
+        if self._closing:  # the window closed while the file was being opened: give it back
+            result.close()
+            return
+        if self.controller is not None and not self.close_file():
+            result.close()  # the person kept the old file open; give this one back
+            return
+        self._install(WorkbenchController(result), result)
+        if not result.readonly:
+            settings.LAST_FILE.set(str(path))
+        settings.add_recent(str(path))
+        self.file_opened.emit(str(path))
+
+    def _install(self, controller: WorkbenchController, wb: Workbench) -> None:
+        """Build every per-file view over ``controller`` and wire their requests together."""
+        self.controller = controller
+        controller.changed.connect(self._on_change)
+        controller.failed.connect(lambda title, text: prompts.show_error(self, title, text))
+        controller.save_state_changed.connect(self.status.show_save_state)
+        self.navigator = Navigator(controller)
+        self.navigator.persona_selected.connect(self.show_persona)
+        self.navigator.section_selected.connect(self.show_section)
+        self.search_panel = SearchPanel(controller)
+        self.search_panel.open_requested.connect(self.open_item)
+        self.search_panel.active_changed.connect(lambda active: self.navigator.setVisible(not active)
+                                                 if self.navigator else None)
+        self._sidebar_layout.addWidget(self.search_panel, 0)
+        self._sidebar_layout.addWidget(self.navigator, 1)
+        self.coverage_view = CoverageView(controller)
+        self.coverage_view.open_message_requested.connect(self.show_message)
+        self.coverage_view.create_message_requested.connect(self.create_message)
+        self.pages = {key: _make_editor(key, controller) for key in EDITORS}
+        self.pages["coverage"] = self.coverage_view
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        # Docked last, so Tab goes search → navigator → editor → problems.
+        self.problems_panel = ProblemsPanel(controller)
+        self.problems_panel.jump_requested.connect(self.jump_to_problem)
+        self.problems_panel.counted.connect(self.status.show_problem_count)
+        self.problems_dock.setWidget(self.problems_panel)
+        persona_editor = self.pages["persona"]
+        if hasattr(persona_editor, "open_message_requested"):
+            persona_editor.open_message_requested.connect(self.show_message)
+        if hasattr(persona_editor, "new_message_requested"):
+            persona_editor.new_message_requested.connect(self.new_message)
+        message_editor = self.pages["message"]
+        if hasattr(message_editor, "open_persona_requested"):
+            message_editor.open_persona_requested.connect(self.show_persona)
+        self._install_undo(controller)
+        self.setTabOrder(self.search_panel.field, self.navigator.tree)
+        self.status.show_file(wb)
+        self.status.show_save_state("saved", "")
+        if wb.readonly:
+            self.readonly_bar.show_message(
+                "This workbench is open read-only: you can read, search and export it, but not change it.",
+                "Try Editing Again")
+        else:
+            self.readonly_bar.hide()
+        self._show_recovery_notice(wb)
+        self._update_state()
+        self._refresh_counts()
+        first = wb.persona_summaries(0, 1)
+        if first:
+            self.show_persona(first[0].id)
+        else:
+            self.show_section("narrative")
+
+    def _install_undo(self, controller: WorkbenchController) -> None:
+        menu = self.actions_["edit_menu"]
+        undo = controller.undo_stack.createUndoAction(self)
+        undo.setShortcuts(standard_keys(QKeySequence.StandardKey.Undo))
+        redo = controller.undo_stack.createRedoAction(self)
+        redo.setShortcuts(standard_keys(QKeySequence.StandardKey.Redo))
+        first = menu.actions()[0] if menu.actions() else None
+        menu.insertActions(first, [undo, redo])
+        self._undo_actions = [undo, redo]
+        if controller.readonly:
+            undo.setEnabled(False)
+            redo.setEnabled(False)
+
+    def _show_recovery_notice(self, wb: Workbench) -> None:
+        self._conflict_path = wb.recovered_conflict
+        if wb.recovered_conflict is not None:
+            self.notice_bar.show_message(
+                f"{wb.path.name} was changed elsewhere after your last session ended unexpectedly. Your unsaved "
+                f"edits were kept as {wb.recovered_conflict.name}.", "Open Them")
+        elif wb.recovered:
+            self.notice_bar.show_message("Your edits from the last session, which ended unexpectedly, were "
+                                         "recovered and are being saved to the file.", "")
+        elif wb.migrated_from is not None and wb.backup_path is not None:
+            self.notice_bar.show_message(f"This workbench was upgraded to the current format. A backup of the "
+                                         f"original is at {wb.backup_path.name}.", "")
+        else:
+            self.notice_bar.hide()
+
+    def _notice_action(self) -> None:
+        if self._conflict_path is not None:
+            self.open_path(self._conflict_path)
+
+    def _retry_editable(self) -> None:
+        if self.controller is not None:
+            self.open_path(self.controller.workbench.path, readonly=False)
+
+    def close_file(self) -> bool:
+        """Final write-back and release; False when the person chose to keep the file open."""
+        c = self.controller
+        if c is None:
+            return True
+        saved_copy = False
+        if not c.readonly:
+            c.wait_for_write_back()
+            try:
+                c.workbench.write_back()
+            except (errors.ChangedOnDisk, errors.CouldNotSave) as exc:
+                choice = prompts.ask_unsaved_close(self, exc)
+                if choice == prompts.KEEP_OPEN:
+                    return False
+                if choice == prompts.SAVE_COPY:
+                    if not self._save_copy_before_close(c):
+                        return False
+                    saved_copy = True
+        if self.export is not None and self.export.running:
+            self.export.cancel()
+            self.export.worker_thread.wait()
+        self._teardown()
+        try:
+            c.close()
+        except errors.WorkbenchError:
+            pass  # already offered a copy; the working copy keeps the edits for recovery
+        working = c.workbench.working
+        if saved_copy and working is not None:
+            working.discard()  # every edit is in the copy: nothing to recover next time
+        c.deleteLater()
+        self.file_closed.emit()
+        return True
+
+    def _save_copy_before_close(self, c: WorkbenchController) -> bool:
+        wb = c.workbench
+        path = prompts.save_path(self, "Save a Copy As", str(wb.path.with_name(f"{wb.path.stem} (my edits).workbench")),
+                                 prompts.WORKBENCH_FILTER, ".workbench")
+        if not path:
+            return False
+        try:
+            wb.save_copy_as(path)
+        except errors.WorkbenchError as exc:
+            prompts.show_error(self, "Could Not Save the Copy", str(exc))
+            return False
+        settings.add_recent(path)
+        return True
+
+    def _teardown(self) -> None:
+        """Drop every per-file widget; the frame stays."""
+        for action in self._undo_actions:
+            self.actions_["edit_menu"].removeAction(action)
+            action.deleteLater()
+        self._undo_actions = []
+        for widget in (self.navigator, self.search_panel):
+            if widget is not None:
+                self._sidebar_layout.removeWidget(widget)
+                widget.deleteLater()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages = {}
+        if self.problems_panel is not None:
+            self.problems_dock.setWidget(QLabel())
+            self.problems_panel.deleteLater()
+        self.navigator = self.search_panel = self.problems_panel = self.coverage_view = None
+        self.controller = None
+        self.current_persona = self.current_message = None
+        self.stack.setCurrentWidget(self.welcome)
+        self.readonly_bar.hide()
+        self.notice_bar.hide()
+        self.status.clear()
+        self._update_state()
+
+    # --- navigation ---------------------------------------------------------------------------
+
+    def _show_page(self, key: str) -> QWidget | None:
+        page = self.pages.get(key)
+        if page is not None:
+            self.stack.setCurrentWidget(page)
+        self._update_state()
+        return page
+
+    def show_persona(self, persona_id: str) -> None:
+        """Show a persona in the persona editor and highlight it in the navigator."""
+        self.current_persona = persona_id
+        self.current_message = None
+        page = self._show_page("persona")
+        if page is not None and hasattr(page, "show_persona"):
+            page.show_persona(persona_id)
+        if self.navigator is not None:
+            self.navigator.select_persona(persona_id)
+        self._update_state()
+
+    def show_message(self, message_id: str) -> None:
+        """Show a message in the message editor (its persona stays current)."""
+        if self.controller is None:
+            return
+        view = self.controller.workbench.message(message_id)
+        if view is None:
+            return
+        self.current_persona = view.persona_id
+        self.current_message = message_id
+        page = self._show_page("message")
+        if page is not None and hasattr(page, "show_message"):
+            page.show_message(message_id)
+        if self.navigator is not None:
+            self.navigator.select_persona(view.persona_id)
+        self._update_state()
+
+    def show_section(self, key: str) -> None:
+        """Show a navigator section's page."""
+        if key == "personas":
+            target = self.current_persona
+            if target is None and self.controller is not None:
+                first = self.controller.workbench.persona_summaries(0, 1)
+                target = first[0].id if first else None
+            if target is not None:
+                self.show_persona(target)
+            return
+        self.current_message = None
+        page = self._show_page(key)
+        if page is None:
+            return
+        method = {"narrative": "show_narrative", "channels": "show_channels", "lingo": "show_terms"}.get(key)
+        if method and hasattr(page, method):
+            getattr(page, method)()
+        if key == "objections" and hasattr(page, "show_objections"):
+            page.show_objections(None)
+        if self.navigator is not None:
+            self.navigator.select_section(key)
+        self._update_state()
+
+    def show_coverage(self) -> None:
+        """View › Coverage Matrix."""
+        self.show_section("coverage")
+
+    def open_item(self, kind: str, item_id: str) -> None:
+        """Go to a search hit."""
+        if kind == "persona":
+            self.show_persona(item_id)
+        elif kind == "message":
+            self.show_message(item_id)
+        elif kind == "term":
+            self.show_section("lingo")
+            page = self.pages.get("lingo")
+            if page is not None and hasattr(page, "select_term"):
+                page.select_term(item_id)
+        elif kind == "objection":
+            self.show_section("objections")
+            page = self.pages.get("objections")
+            if page is not None and hasattr(page, "select_objection"):
+                page.select_objection(item_id)
+
+    def jump_to_problem(self, problem: Problem) -> None:
+        """Go to what a problem is about: the message, the persona, or the matrix cell of a gap."""
+        if problem.message_id:
+            self.show_message(problem.message_id)
+        elif problem.kind == "gap" and problem.persona_id and problem.channel_id:
+            self.show_coverage()
+            if self.coverage_view is not None:
+                self.coverage_view.select_cell(problem.persona_id, problem.channel_id)
+        elif problem.persona_id:
+            self.show_persona(problem.persona_id)
+
+    def focus_search(self) -> None:
+        """Edit › Find."""
+        if self.search_panel is not None:
+            self.sidebar.setVisible(True)
+            self.actions_["navigator"].setChecked(True)
+            self.search_panel.focus_field()
+
+    # --- creating, deleting and exporting (flows in edit_actions / file_actions) ---------------
+
+    def new_persona(self) -> None:
+        """Persona › New Persona."""
+        edit_actions.new_persona(self)
+
+    def new_message(self, persona_id: str | None = None) -> None:
+        """Persona › New Message (or the persona editor's request)."""
+        edit_actions.new_message(self, persona_id)
+
+    def create_message(self, persona_id: str, channel_id: str, stage: str) -> None:
+        """A draft for one matrix cell, opened in the message editor."""
+        edit_actions.create_message(self, persona_id, channel_id, stage)
+
+    def delete_current(self) -> None:
+        """Persona › Delete…."""
+        edit_actions.delete_current(self)
+
+    def export_playbook(self) -> None:
+        """File › Export Playbook…."""
+        file_actions.export_playbook(self)
+
+    def start_export(self, path: Path, options: Any, export_fn: Any = None) -> PlaybookExport:
+        """Run a playbook export in the background (``export_fn`` replaces the core's, for tests)."""
+        return file_actions.start_export(self, path, options, export_fn)
+
+    # --- state, layout, events ----------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        self._counts_timer.start()
+        if "persona" in change.kinds and self.current_persona in change.deleted("persona"):
+            self.current_persona = None
+        if "message" in change.kinds and self.current_message in change.deleted("message"):
+            self.current_message = None
+        self._update_state()
+
+    def _refresh_counts(self) -> None:
+        if self.controller is not None:
+            self._counts.start(self.controller.workbench.counts)
+
+    def _update_state(self) -> None:
+        """Enable actions for what is open and editable; set the title."""
+        c = self.controller
+        has_file = c is not None
+        editable = has_file and not c.readonly  # type: ignore[union-attr]
+        a = self.actions_
+        for key in ("save_copy", "handoff", "export_pdf", "export_json", "close", "find", "coverage"):
+            a[key].setEnabled(has_file)
+        a["import"].setEnabled(editable)
+        a["new_persona"].setEnabled(editable)
+        a["new_message"].setEnabled(editable and self.current_persona is not None)
+        on_message = self.stack.currentWidget() is self.pages.get("message") and self.current_message is not None
+        a["delete"].setText("&Delete Message…" if on_message else "&Delete Persona…")
+        a["delete"].setEnabled(editable and (on_message or (self.current_persona is not None and
+                                                            self.stack.currentWidget() is self.pages.get("persona"))))
+        if c is None:
+            self.setWindowTitle("Persona Workbench")
+        else:
+            suffix = " (read-only)" if c.readonly else ""
+            self.setWindowTitle(f"{c.workbench.path.name}{suffix} — Persona Workbench")
+
+    def restore_layout(self) -> None:
+        """Geometry, dock and splitter positions from last time (or a sensible 1280×800)."""
+        geometry = settings.WINDOW_GEOMETRY.get()
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(DEFAULT_SIZE)
+        state = settings.WINDOW_STATE.get()
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        splitter = settings.SPLITTER_STATE.get()
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        self.actions_["navigator"].setChecked(self.sidebar.isVisible() or not self.isVisible())
+
+    def save_layout(self) -> None:
+        """Remember geometry, docks and splitter."""
+        settings.WINDOW_GEOMETRY.set(self.saveGeometry())
+        settings.WINDOW_STATE.set(self.saveState())
+        settings.SPLITTER_STATE.set(self.splitter.saveState())
+
+    def follow_color_scheme(self, _scheme: object = None) -> None:
+        """The system switched between light and dark: switch palettes and redraw."""
+        from .app import apply_scheme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_scheme(app)
+        self.palette_changed()
+
+    def palette_changed(self) -> None:
+        """The system switched between light and dark: redraw what caches colours."""
+        if self.navigator is not None:
+            self.navigator.refresh_palette()
+        if self.problems_panel is not None:
+            self.problems_panel.refresh_palette()
+        self.readonly_bar.restyle()
+        self.notice_bar.restyle()
+        # Style sheets resolve palette(...) colours when set: set them again under the new palette.
+        for widget in self.findChildren(QWidget):
+            sheet = widget.styleSheet()
+            if sheet:
+                widget.setStyleSheet(sheet)
+        self.update()
+
+    def about(self) -> None:
+        """Help › About."""
+        prompts.about(self, __version__)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_layout()
+        if not self.close_file():
+            event.ignore()
+            return
+        self._closing = True
+        for task in list(self.tasks):
+            task.cancel()
+        event.accept()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if _dropped_workbench(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        path = _dropped_workbench(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_path(path)
+
+
+def _dropped_workbench(event: QDragEnterEvent | QDropEvent) -> str | None:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(".workbench"):
+            return url.toLocalFile()
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b

@@ -1,0 +1,399 @@
+"""The navigator: brand narrative, personas (paged, with portraits and status), channels, lingo,
+objections and the coverage matrix, as one tree on the left of the window.
+
+Personas are fetched a page at a time through ``canFetchMore``/``fetchMore`` so a workbench with
+10,000 personas opens instantly; portrait thumbnails are decoded only for rows that are painted,
+a few per event-loop turn, and cached by persona id until that persona changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.changes import Change
+from workbench.views import PersonaSummary
+
+from . import icons
+from .controller import WorkbenchController
+
+#: The invisible root, as a shared default argument (one instance, never mutated).
+_ROOT = QModelIndex()
+PAGE = 200
+THUMB = 32
+ROLE_KIND = Qt.ItemDataRole.UserRole + 1
+ROLE_ID = Qt.ItemDataRole.UserRole + 2
+ROLE_SUBTITLE = Qt.ItemDataRole.UserRole + 3
+
+#: Top-level sections: (key, label, icon).
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("narrative", "Brand narrative", "narrative"),
+    ("personas", "Personas", "persona"),
+    ("channels", "Channels", "channel"),
+    ("lingo", "Lingo", "lingo"),
+    ("objections", "Objections", "objection"),
+    ("coverage", "Coverage matrix", "matrix"),
+)
+PERSONAS_ROW = 1
+_SECTION = 0  # internalId of a top-level row
+_PERSONA = 1  # internalId of a persona row (parent: Personas)
+STATUS_LABEL = {"draft": "Draft", "approved": "Approved"}
+
+
+class NavigatorModel(QAbstractItemModel):
+    """Sections at the top level; personas, lazily paged, under "Personas"."""
+
+    def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._personas: list[PersonaSummary] = []
+        self._row_of: dict[str, int] = {}
+        self._total = controller.workbench.persona_count()
+        self._thumbs: dict[str, QPixmap] = {}
+        self._wanted: list[str] = []
+        self._loader = QTimer(self)
+        self._loader.setSingleShot(True)
+        self._loader.setInterval(0)
+        self._loader.timeout.connect(self._load_some_thumbnails)
+
+    # --- structure ----------------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:
+        if column != 0 or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, 0, _SECTION) if row < len(SECTIONS) else QModelIndex()
+        if parent.internalId() == _SECTION and parent.row() == PERSONAS_ROW and row < len(self._personas):
+            return self.createIndex(row, 0, _PERSONA)
+        return QModelIndex()
+
+    def parent(self, index: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:  # type: ignore[override]
+        if index.isValid() and index.internalId() == _PERSONA:
+            return self.createIndex(PERSONAS_ROW, 0, _SECTION)
+        return QModelIndex()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        if not parent.isValid():
+            return len(SECTIONS)
+        if parent.internalId() == _SECTION and parent.row() == PERSONAS_ROW:
+            return len(self._personas)
+        return 0
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 1
+
+    def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> bool:
+        if not parent.isValid():
+            return True
+        return parent.internalId() == _SECTION and parent.row() == PERSONAS_ROW and self._total > 0
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return self._is_personas(parent) and len(self._personas) < self._total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        if not self.canFetchMore(parent):
+            return
+        page = self._controller.workbench.persona_summaries(len(self._personas), PAGE)
+        if not page:
+            self._total = len(self._personas)
+            return
+        start = len(self._personas)
+        self.beginInsertRows(self.personas_index(), start, start + len(page) - 1)
+        self._personas.extend(page)
+        for i, p in enumerate(page, start):
+            self._row_of[p.id] = i
+        self.endInsertRows()
+
+    @staticmethod
+    def _is_personas(parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return parent.isValid() and parent.internalId() == _SECTION and parent.row() == PERSONAS_ROW
+
+    def personas_index(self) -> QModelIndex:
+        """The "Personas" section row."""
+        return self.index(PERSONAS_ROW, 0)
+
+    def section_index(self, key: str) -> QModelIndex:
+        """A section's row by key."""
+        for row, (k, _label, _icon) in enumerate(SECTIONS):
+            if k == key:
+                return self.index(row, 0)
+        return QModelIndex()
+
+    def persona_index(self, persona_id: str) -> QModelIndex:
+        """A persona's row, fetching further pages until it is loaded (or all are)."""
+        while persona_id not in self._row_of and self.canFetchMore(self.personas_index()):
+            self.fetchMore(self.personas_index())
+        row = self._row_of.get(persona_id)
+        return self.index(row, 0, self.personas_index()) if row is not None else QModelIndex()
+
+    @property
+    def loaded(self) -> int:
+        """How many persona rows are loaded so far."""
+        return len(self._personas)
+
+    # --- data ---------------------------------------------------------------------------------
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        if index.internalId() == _SECTION:
+            key, label, icon_name = SECTIONS[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{label} ({self._total})" if key == "personas" else label
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return f"{label}, {self._total} personas" if key == "personas" else label
+            if role == Qt.ItemDataRole.DecorationRole:
+                return icons.icon(icon_name)
+            if role == ROLE_KIND:
+                return "section"
+            if role == ROLE_ID:
+                return key
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        p = self._personas[index.row()]
+        subtitle = " · ".join(x for x in (p.role, p.organization) if x)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return p.name
+        if role == ROLE_SUBTITLE:
+            return subtitle
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{p.name}, {STATUS_LABEL.get(p.status, p.status)}" + (f" — {subtitle}" if subtitle else "")
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._thumbnail(p)
+        if role == ROLE_KIND:
+            return "persona"
+        if role == ROLE_ID:
+            return p.id
+        return None
+
+    def _thumbnail(self, p: PersonaSummary) -> QPixmap:
+        found = self._thumbs.get(p.id)
+        if found is not None:
+            return found
+        if p.has_portrait:
+            if p.id not in self._wanted:
+                self._wanted.append(p.id)
+                self._loader.start()
+            placeholder = self._thumbs.get("")
+            if placeholder is None:
+                placeholder = self._thumbs[""] = icons.portrait_thumbnail(None, THUMB)
+            return placeholder
+        key = f"status:{p.status}"  # personas without a portrait share one placeholder per status
+        thumb = self._thumbs.get(key)
+        if thumb is None:
+            thumb = self._thumbs[key] = icons.portrait_thumbnail(None, THUMB, p.status)
+        return thumb
+
+    def _load_some_thumbnails(self) -> None:
+        """Decode a few portraits per event-loop turn so scrolling stays smooth."""
+        batch, self._wanted = self._wanted[:8], self._wanted[8:]
+        for pid in batch:
+            row = self._row_of.get(pid)
+            if row is None:
+                continue
+            status = self._personas[row].status
+            try:
+                data = self._controller.workbench.portrait(pid)
+            except Exception:  # the file went away mid-scroll: a placeholder is fine
+                data = None
+            self._thumbs[pid] = icons.portrait_thumbnail(data, THUMB, status)
+            idx = self.index(row, 0, self.personas_index())
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+        if self._wanted:
+            self._loader.start()
+
+    # --- refresh from change records ----------------------------------------------------------
+
+    def apply_change(self, change: Change) -> None:
+        """Refresh only what ``change`` touched: edited personas in place, the list on add/delete."""
+        if "persona" not in change.kinds:
+            return
+        wb = self._controller.workbench
+        if change.created("persona") or change.deleted("persona"):
+            self.reload()
+            return
+        for pid in change.ids("persona"):
+            self._thumbs.pop(pid, None)
+            row = self._row_of.get(pid)
+            if row is None:
+                continue
+            view = wb.persona(pid)
+            if view is None:
+                continue
+            self._personas[row] = replace(self._personas[row], name=view.name, role=view.role,
+                                          organization=view.organization, status=view.status,
+                                          has_portrait=view.has_portrait, updated_at=view.updated_at)
+            idx = self.index(row, 0, self.personas_index())
+            self.dataChanged.emit(idx, idx)
+
+    def reload(self) -> None:
+        """Re-read the persona list (as many rows as were loaded), keeping the section expanded."""
+        wb = self._controller.workbench
+        keep = max(len(self._personas), PAGE)
+        parent = self.personas_index()
+        if self._personas:
+            self.beginRemoveRows(parent, 0, len(self._personas) - 1)
+            self._personas = []
+            self._row_of = {}
+            self.endRemoveRows()
+        self._total = wb.persona_count()
+        self._thumbs.clear()
+        page = wb.persona_summaries(0, keep)
+        if page:
+            self.beginInsertRows(parent, 0, len(page) - 1)
+            self._personas = page
+            self._row_of = {p.id: i for i, p in enumerate(page)}
+            self.endInsertRows()
+        self.dataChanged.emit(parent, parent)
+
+    def clear_thumbnails(self) -> None:
+        """Forget rendered thumbnails (the palette changed)."""
+        self._thumbs.clear()
+        if self._personas:
+            self.dataChanged.emit(self.index(0, 0, self.personas_index()),
+                                  self.index(len(self._personas) - 1, 0, self.personas_index()))
+
+
+class _PersonaDelegate(QStyledItemDelegate):
+    """Persona rows in two lines — name, then role · organisation in a quieter colour."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        if index.data(ROLE_KIND) == "persona":
+            # Fixed, and without asking for the decoration: sizing must not decode portraits.
+            return QSize(200, max(THUMB + 8, option.fontMetrics.height() * 2 + 10))
+        base = super().sizeHint(option, index)
+        return QSize(base.width(), max(base.height(), 26))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        if index.data(ROLE_KIND) != "persona":
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget else None
+        opt.text = ""
+        opt.icon = QIcon()
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        rect: QRect = option.rect
+        thumb = index.data(Qt.ItemDataRole.DecorationRole)
+        top = rect.top() + (rect.height() - THUMB) // 2
+        if isinstance(thumb, QPixmap):
+            painter.drawPixmap(rect.left() + 2, top, thumb)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        group = QPalette.ColorGroup.Active if option.state & QStyle.StateFlag.State_Active else QPalette.ColorGroup.Inactive
+        text_colour = option.palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        left = rect.left() + THUMB + 10
+        width = rect.right() - left - 4
+        fm = option.fontMetrics
+        line = fm.height()
+        y = rect.top() + (rect.height() - 2 * line) // 2
+        painter.save()
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(text_colour)
+        name = painter.fontMetrics().elidedText(str(index.data()), Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(left, y, width, line), Qt.AlignmentFlag.AlignVCenter, name)
+        painter.setFont(option.font)
+        sub = option.palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText)
+        painter.setPen(sub)
+        subtitle = fm.elidedText(str(index.data(ROLE_SUBTITLE) or ""), Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(left, y + line, width, line), Qt.AlignmentFlag.AlignVCenter, subtitle)
+        painter.restore()
+
+
+class Navigator(QWidget):
+    """The tree on the left; emits what the person picked, the main window shows it."""
+
+    persona_selected = Signal(str)
+    section_selected = Signal(str)
+
+    def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.model = NavigatorModel(controller, self)
+        self._quiet = False
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setItemDelegate(_PersonaDelegate(self.tree))
+        self.tree.setIconSize(QSize(16, 16))
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setAccessibleName("Navigator")
+        self.tree.setAccessibleDescription("Brand narrative, personas, channels, lingo, objections and coverage")
+        self.tree.setIndentation(14)
+        if self.model.canFetchMore(self.model.personas_index()):
+            self.model.fetchMore(self.model.personas_index())  # the first page, before the view asks
+        self.tree.expand(self.model.personas_index())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        self.tree.selectionModel().currentChanged.connect(self._on_current)
+        controller.changed.connect(self.model.apply_change)
+        self.model.rowsInserted.connect(self._expand_personas)
+
+    def _expand_personas(self, parent: QModelIndex, *_args: object) -> None:
+        if not parent.isValid():
+            return
+        self.tree.expand(self.model.personas_index())
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or self._quiet:
+            return
+        kind = current.data(ROLE_KIND)
+        ident = str(current.data(ROLE_ID))
+        if kind == "persona":
+            self.persona_selected.emit(ident)
+        else:
+            self.section_selected.emit(ident)
+
+    def select_persona(self, persona_id: str) -> None:
+        """Highlight a persona (fetching pages until it is loaded) without re-emitting."""
+        idx = self.model.persona_index(persona_id)
+        self._select_quietly(idx)
+
+    def select_section(self, key: str) -> None:
+        """Highlight a section without re-emitting."""
+        self._select_quietly(self.model.section_index(key))
+
+    def _select_quietly(self, idx: QModelIndex) -> None:
+        if not idx.isValid():
+            return
+        self._quiet = True
+        try:
+            self.tree.setCurrentIndex(idx)
+        finally:
+            self._quiet = False
+        self.tree.scrollTo(idx)
+
+    def refresh_palette(self) -> None:
+        """Re-render thumbnails and glyphs for a new palette."""
+        self.model.clear_thumbnails()
+        self.tree.viewport().update()
