@@ -6,11 +6,13 @@ platform (and offscreen, where ``setColorScheme`` does nothing); we follow ``col
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QColor, QFileOpenEvent, QFont, QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from workbench import __version__, resources, storage
@@ -164,7 +166,51 @@ def run_gui(path: str | None) -> int:
     QGuiApplication.styleHints().colorSchemeChanged.connect(window.follow_color_scheme)
     window.restore_layout()
     window.show()
+    _close_cleanly_on_sigterm(app, window)
+    opener = _FileOpenFilter(window)
+    app.installEventFilter(opener)
+    _auto_quit(window)
     target, _created = initial_path(path)
     if target is not None:
         window.open_path(target)
     return app.exec()
+
+
+class _FileOpenFilter(QObject):
+    """macOS hands a double-clicked .workbench to the running app as a QFileOpenEvent."""
+
+    def __init__(self, window: QObject) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
+            self._window.open_path(event.file())  # type: ignore[attr-defined]
+            return True
+        return False
+
+
+def _close_cleanly_on_sigterm(app: QApplication, window: QObject) -> None:
+    """SIGTERM (logout, ``kill``) closes the window normally: final write-back, lock released.
+
+    Python runs signal handlers only between bytecodes, so a no-op timer lets the interpreter look
+    at pending signals while Qt's event loop runs.
+    """
+    if sys.platform == "win32":
+        return
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, window.close))  # type: ignore[attr-defined]
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(300)
+
+
+def _auto_quit(window: QObject) -> None:
+    """``PERSONA_WORKBENCH_AUTOQUIT_MS``: close normally that long after the file opened (smoke tests,
+    start-up benchmarks), or after twice that if nothing opens."""
+    raw = os.environ.get("PERSONA_WORKBENCH_AUTOQUIT_MS", "")
+    if not raw.isdigit():
+        return
+    delay = int(raw)
+    window.file_opened.connect(lambda _path: QTimer.singleShot(delay, window.close))  # type: ignore[attr-defined]
+    window.open_failed.connect(lambda _path: QTimer.singleShot(delay, window.close))  # type: ignore[attr-defined]
+    QTimer.singleShot(max(2 * delay, 20_000), window.close)  # type: ignore[attr-defined]
