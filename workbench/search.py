@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -111,23 +112,90 @@ def clear(conn: sqlite3.Connection) -> None:
     conn.execute(f"DELETE FROM {DOCS_TABLE}")
 
 
+def _query_parts(text: str) -> tuple[list[str], bool]:
+    """Quoted FTS5 phrases for every word of ``text``, and whether the last one may be a prefix."""
+    parts: list[str] = []
+    words = _WORD.findall(text)
+    for word in words:
+        tokens = [p for p in _CJK_CHAR.split(word) if p]
+        phrase = " ".join(tokens).replace('"', '""')
+        parts.append(f'"{phrase}"')
+    prefix = bool(parts) and not _CJK_CHAR.search(words[-1]) and not text.endswith((" ", "\t"))
+    return parts, prefix
+
+
 def build_query(text: str) -> str:
     """Turn what a person typed into a safe FTS5 query: every word must occur; the last may be a prefix.
 
     Words are quoted (FTS5 syntax in the input is taken literally); a run of CJK characters
     becomes a phrase of single characters.
     """
-    parts: list[str] = []
-    for word in _WORD.findall(text):
-        tokens = [p for p in _CJK_CHAR.split(word) if p]
-        phrase = " ".join(tokens).replace('"', '""')
-        parts.append(f'"{phrase}"')
+    parts, prefix = _query_parts(text)
     if not parts:
         return ""
-    last_word = _WORD.findall(text)[-1]
-    if not _CJK_CHAR.search(last_word) and not text.endswith((" ", "\t")):
+    if prefix:
         parts[-1] += "*"
     return " ".join(parts)
+
+
+def _bounded_query(conn: sqlite3.Connection, text: str) -> tuple[str, list[str], bool]:
+    """The FTS5 query to rank: :func:`build_query`, unless its prefix expansion is needlessly costly.
+
+    A prefix query makes FTS5 merge the full posting lists of every word starting with the prefix
+    before it returns a single row (``the*`` → the, then, there, they … ≈ 100 ms on 270,000 items),
+    whatever the ``LIMIT``. When the last word *as a whole word* already matches ``RANK_CAP`` items,
+    only the first ``RANK_CAP`` matches would be ranked anyway, so the exact word answers instead
+    (≈ 1 ms): the prefix cannot change what a bounded ranking shows for such a common word.
+    """
+    parts, prefix = _query_parts(text)
+    if not parts or not prefix:
+        return " ".join(parts), parts, False
+    exact = " ".join(parts)
+    try:
+        found = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
+                             f"LIMIT {RANK_CAP})", (exact,)).fetchone()[0]
+    except sqlite3.OperationalError:
+        found = 0
+    if found >= RANK_CAP:
+        return exact, parts, False
+    return exact + "*", parts, True
+
+
+def _fold(token: str) -> str:
+    """Fold a token the way the index does (``unicode61 remove_diacritics 2``): lower case, no accents."""
+    if token.isascii():
+        return token.lower()
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _snippet_queries(conn: sqlite3.Connection, parts: list[str], rowids: list[int]) -> dict[int, str]:
+    """Per shown item, the prefix query rewritten with the whole words it matches in that item.
+
+    FTS5 re-merges a prefix's posting lists for every ``rowid =`` probe (50 probes of ``th*`` take
+    seconds), so each item's snippet is made with ``… AND ("then" OR "there")`` — the words starting
+    with the prefix in its own text — which highlights exactly the same tokens. Items where no such
+    word is found (the index folds text in ways this does not) keep the prefix query.
+    """
+    last = parts[-1][1:-1].replace('""', '"')
+    head = " ".join(last.split(" ")[:-1]).replace('"', '""')
+    prefix = _fold(last.split(" ")[-1])
+    out: dict[int, str] = {}
+    for start in range(0, len(rowids), 500):
+        chunk = rowids[start:start + 500]
+        for rid, title, body in conn.execute(
+                f"SELECT rowid, title, body FROM {FTS_TABLE} WHERE rowid IN ({','.join('?' * len(chunk))})",
+                chunk):
+            words = sorted({t for text in (title or "", body or "") for t in _TOKEN.findall(text)
+                            if _fold(t).startswith(prefix)})
+            if words:
+                options = " OR ".join('"' + (head + " " if head else "") + w.replace('"', '""') + '"'
+                                      for w in words)
+                out[rid] = " AND ".join([*parts[:-1], f"({options})"])
+    return out
 
 
 def query(conn: sqlite3.Connection, text: str, limit: int = 50,
@@ -135,8 +203,10 @@ def query(conn: sqlite3.Connection, text: str, limit: int = 50,
     """Ranked hits for ``text`` with snippets; empty input gives no hits.
 
     At most ``RANK_CAP`` matches are ranked, so a word that occurs everywhere still answers fast.
+    Ranking reads only rowids and scores; snippets (the costly part: each re-reads and re-tokenises
+    a document) are made afterwards for the ``limit`` hits shown, not for every ranked match.
     """
-    fts_query = build_query(text)
+    fts_query, parts, prefixed = _bounded_query(conn, text)
     if not fts_query:
         return []
     kind_filter = ""
@@ -145,22 +215,84 @@ def query(conn: sqlite3.Connection, text: str, limit: int = 50,
         kind_filter = f" AND d.kind IN ({','.join('?' * len(kinds))})"
         params.extend(kinds)
     params.append(limit)
-    sql = (
-        f"SELECT d.kind, d.item_id, m.title_snip, m.body_snip, m.r FROM ("
-        f"  SELECT rowid AS rid, rank AS r,"
-        f"   snippet({FTS_TABLE}, 0, '{HIT_START}', '{HIT_END}', '…', 12) AS title_snip,"
-        f"   snippet({FTS_TABLE}, 1, '{HIT_START}', '{HIT_END}', '…', 14) AS body_snip"
-        f"  FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT {RANK_CAP}"
+    ranked_sql = (
+        f"SELECT m.rid, d.kind, d.item_id, m.r FROM ("
+        f"  SELECT rowid AS rid, rank AS r FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT {RANK_CAP}"
         f") AS m JOIN {DOCS_TABLE} AS d ON d.rowid = m.rid WHERE 1{kind_filter}"
-        f" ORDER BY m.r LIMIT ?"
+        f" ORDER BY m.r, m.rid LIMIT ?"
     )
     try:
-        rows = conn.execute(sql, params).fetchall()
+        ranked = conn.execute(ranked_sql, params).fetchall()
+        snippets: dict[int, tuple[str, str]] = {}
+        snippet_sql = (f"SELECT rowid,"
+                       f" snippet({FTS_TABLE}, 0, '{HIT_START}', '{HIT_END}', '…', 12),"
+                       f" snippet({FTS_TABLE}, 1, '{HIT_START}', '{HIT_END}', '…', 14)"
+                       f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid ")
+        rowids = [row[0] for row in ranked]
+        if prefixed:
+            rewritten = _snippet_queries(conn, parts, rowids)
+            for rid in rowids:
+                for _rid, title_snip, body_snip in conn.execute(snippet_sql + "= ?",
+                                                                (rewritten.get(rid, fts_query), rid)):
+                    snippets[rid] = (title_snip or "", body_snip or "")
+        else:
+            for start in range(0, len(rowids), 500):
+                chunk = rowids[start:start + 500]
+                for rid, title_snip, body_snip in conn.execute(
+                        snippet_sql + f"IN ({','.join('?' * len(chunk))})", [fts_query, *chunk]):
+                    snippets[rid] = (title_snip or "", body_snip or "")
     except sqlite3.OperationalError:
         return []  # a query FTS5 cannot parse finds nothing rather than failing
     hits = []
-    for kind, item_id, title_snip, body_snip, rank in rows:
+    for rid, kind, item_id, rank in ranked:
+        title_snip, body_snip = snippets.get(rid, ("", ""))
         title = unsegment(title_snip).replace(HIT_START, "").replace(HIT_END, "")
         snippet = unsegment(body_snip if HIT_START in body_snip else title_snip)
         hits.append(SearchHit(kind, item_id, title, snippet, float(rank)))
     return hits
+
+
+def _candidate_phrase(term: str) -> str | None:
+    """An FTS5 phrase matching at least every text where the lingo check could find ``term``."""
+    words = _WORD.findall(term)
+    if not words:
+        return None
+    tokens: list[str] = []
+    for word in words:
+        tokens.extend(p for p in _CJK_CHAR.split(word) if p)
+    last = tokens[-1]
+    star = ""
+    if not _CJK_CHAR.fullmatch(last):
+        # Simple plurals (lingo.term_pattern): "policy" → "policies", "box" → "boxes": a prefix
+        # query on the word without a trailing "y" covers every form.
+        if len(last) > 1 and last[-1] in "yY":
+            tokens[-1] = last[:-1]
+        star = "*"
+    phrase = " ".join(tokens).replace('"', '""')
+    return f'"{phrase}"{star}'
+
+
+def candidate_ids(conn: sqlite3.Connection, terms: Iterable[str], kind: str | None = None) -> set[str] | None:
+    """Ids of indexed items whose text may contain any of ``terms`` (a superset), or None for "any".
+
+    For an incremental lingo re-check: when an avoid term changes, only items mentioning the old or
+    the new wording can change their breach count. The search index is case- and accent-insensitive
+    and splits words where the lingo check's word boundaries do, so its hits (with the last word as a
+    prefix, for plurals) include every text the check can match. None means a term has no searchable
+    word (only punctuation): the caller must re-check everything.
+    """
+    found: set[str] = set()
+    kind_filter = " AND d.kind = ?" if kind else ""
+    for term in terms:
+        phrase = _candidate_phrase(term)
+        if phrase is None:
+            return None
+        params: list[object] = [phrase, kind] if kind else [phrase]
+        try:
+            rows = conn.execute(
+                f"SELECT d.item_id FROM {FTS_TABLE} AS f JOIN {DOCS_TABLE} AS d ON d.rowid = f.rowid "
+                f"WHERE {FTS_TABLE} MATCH ?{kind_filter}", params).fetchall()
+        except sqlite3.OperationalError:
+            return None
+        found.update(r[0] for r in rows)
+    return found
