@@ -95,8 +95,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from workbench import storage
-    from workbench.model import SCHEMA_VERSION
+    from workbench import queries, storage
+    from workbench.model import SCHEMA_VERSION, STAGES
     from workbench.session import Workbench
 
     path = Path(args.file)
@@ -105,14 +105,14 @@ def cmd_info(args: argparse.Namespace) -> int:
         counts = wb.counts()
         channels = wb.channels()
         terms = wb.terms()
-        matrix = wb.coverage()
+        cells = wb.read(queries.coverage_counts)
         holder = storage.read_holder(path)
         version = wb.migrated_from or SCHEMA_VERSION
     kinds = {k: sum(1 for t in terms if t.kind == k) for k in ("avoid", "prefer", "define")}
     m = counts.messages
-    total_cells = len(matrix.personas) * len(matrix.channels) * len(matrix.stages)
-    approved_cells = sum(1 for s in matrix.cells.values() if s == "approved")
-    breach_cells = sum(1 for s in matrix.cells.values() if s == "breach")
+    total_cells = counts.personas * len(channels) * len(STAGES)
+    approved_cells = cells.get("approved", 0)
+    breach_cells = cells.get("breach", 0)
     lines = [
         info.name or path.stem,
         f"  Organisation  {info.organization or '—'}",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import db, errors, queries, search, storage
@@ -53,6 +54,10 @@ from .views import (
 )
 
 T = TypeVar("T")
+#: Read-only opens of files up to this size run SQLite's quick_check first; bigger files (where it
+#: costs a second or more) rely on cell_size_check and turn a corrupt page met while reading into
+#: :class:`errors.Damaged` (see :meth:`Workbench.read`). Writable opens always check.
+READONLY_CHECK_MAX_BYTES = 64 * 1024 * 1024
 SEARCHABLE = {"personas": ("persona", Persona), "messages": ("message", Message),
               "objections": ("objection", Objection), "terms": ("term", Term)}
 
@@ -164,7 +169,8 @@ class Workbench:
         check = db.connect(path, readonly=True, immutable=True)
         try:
             db.validate_schema(check, str(path), version)
-            db.check_integrity(check, str(path))
+            if not readonly or path.stat().st_size <= READONLY_CHECK_MAX_BYTES:
+                db.check_integrity(check, str(path))
         except sqlite3.Error as exc:
             raise errors.Damaged(str(path), f"{path} is damaged: {exc}.") from None
         finally:
@@ -394,9 +400,20 @@ class Workbench:
             yield s
 
     def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a query function from :mod:`workbench.queries` in a fresh session."""
-        with Session(self.engine) as s:
-            return fn(s, *args, **kwargs)
+        """Run a query function from :mod:`workbench.queries` in a fresh session.
+
+        A damaged page met while reading becomes :class:`errors.Damaged`, never a traceback.
+        """
+        try:
+            with Session(self.engine) as s:
+                return fn(s, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise errors.Damaged(str(self.path), f"{self.path} is damaged: {exc}.") from None
+        except SQLAlchemyError as exc:
+            orig = getattr(exc, "orig", None)
+            if isinstance(orig, sqlite3.DatabaseError):
+                raise errors.Damaged(str(self.path), f"{self.path} is damaged: {orig}.") from None
+            raise
 
     def info(self) -> WorkbenchInfo:
         """The workbench's name, organisation and narrative."""
@@ -480,10 +497,12 @@ class Workbench:
 
     def search(self, text: str, limit: int = 50, kinds: tuple[str, ...] | None = None) -> list[search.SearchHit]:
         """Full-text search across personas, messages, objections and terms."""
-        with self.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
+        def run(s: Session) -> list[search.SearchHit]:
+            raw = s.connection().connection.dbapi_connection
             assert raw is not None
             return search.query(raw, text, limit, kinds)  # type: ignore[arg-type]
+
+        return self.read(run)
 
     # --- changing ----------------------------------------------------------------------------
 
@@ -568,11 +587,21 @@ def refresh_derived(tx: Tx) -> None:
             channel_ids.add(rid)
         elif table == "terms":
             now = s.get(Term, rid)
-            scopes = {(before or {}).get("persona_id"), now.persona_id if now is not None else None}
             if before is None and now is None:
                 continue
-            if None in scopes and not (before is None and now is not None and now.persona_id):
-                everything = True
+            old_term = (before or {}).get("term"), (before or {}).get("kind"), (before or {}).get("persona_id")
+            new_term = (now.term, now.kind, now.persona_id) if now is not None else (None, None, None)
+            if old_term == new_term or "avoid" not in (old_term[1], new_term[1]):
+                continue  # only the note or replacement changed, or it never was an avoid term
+            scopes = {old_term[2] if before is not None else "", new_term[2] if now is not None else ""}
+            if None in scopes:
+                # A global term: only messages mentioning the old or new wording can change.
+                words = {w for w in (old_term[0], new_term[0]) if w}
+                candidates = search.candidate_ids(raw, words, "message")
+                if candidates is None:
+                    everything = True
+                else:
+                    message_ids.update(candidates)
             persona_ids.update(p for p in scopes if p)
     if everything:
         recompute_breaches(tx, None)

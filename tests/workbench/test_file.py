@@ -273,3 +273,22 @@ def test_deferred_open_of_a_held_file_is_refused(sample_path: Path, ctx: Context
     with Workbench.open(sample_path, ctx):
         with pytest.raises(errors.Locked):
             Workbench.open_deferred(sample_path, Context(user="other"))
+
+
+def test_big_read_only_files_skip_quick_check_but_damage_still_reads_as_damaged(
+        tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench import session as session_module
+
+    monkeypatch.setattr(session_module, "READONLY_CHECK_MAX_BYTES", 0)
+    bad = _make_bad(tmp_path, "corrupt", sample_path)
+    before = digest(bad)
+    with pytest.raises(errors.Damaged):
+        with Workbench.open(bad, readonly=True) as wb:
+            wb.counts()
+            wb.personas()
+            wb.messages()
+            wb.objections()
+            wb.terms()
+            wb.search("paperwork")
+            wb.problems()
+    assert digest(bad) == before
