@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -59,6 +61,39 @@ class Progress:
         """End the line."""
         if self.enabled and self._last >= 0:
             self.stream.write("\n")
+            self.stream.flush()
+
+
+class Busy:
+    """An elapsed-time indicator on a terminal for work that cannot count its steps (one transaction)."""
+
+    def __init__(self, label: str, stream: Any = None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and not os.environ.get("CI")
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Busy:
+        if self.enabled:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        start = time.monotonic()
+        frames = "|/-\\"
+        i = 0
+        while not self._stop.wait(0.25):
+            i += 1
+            self.stream.write(f"\r{self.label} {frames[i % 4]} {time.monotonic() - start:4.0f} s")
+            self.stream.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self.stream.write("\r" + " " * (len(self.label) + 12) + "\r")
             self.stream.flush()
 
 
@@ -219,7 +254,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         mode = "theirs" if args.theirs else "merge"
     else:
         raise UsageError(f"cannot import {source.name}: use a .json or .workbench file")
-    with Workbench.open(Path(args.file)) as wb:
+    with Busy(f"Importing {source.name}"), Workbench.open(Path(args.file)) as wb:
         change = wb.execute(interchange.ImportDocument(document, mode=mode))
     report = change.extra.get("report")
     print(f"Imported {source} into {args.file}.")
@@ -271,7 +306,7 @@ def cmd_handoff(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.resolve() == Path(args.file).resolve():
         raise UsageError("the hand-off copy must be a different file from the workbench")
-    with Workbench.open(Path(args.file), readonly=True) as wb:
+    with Busy("Writing the hand-off copy"), Workbench.open(Path(args.file), readonly=True) as wb:
         summary = make_handoff(wb, out)
     print(f"Wrote the hand-off copy to {out}: {_plural(summary['personas'], 'persona')}, "
           f"{_plural(summary['messages'], 'approved message')}, {_plural(summary['terms'], 'term')}, "

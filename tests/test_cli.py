@@ -133,3 +133,27 @@ def test_subprocess_has_no_traceback_on_damaged_file(tmp_path: Path) -> None:
     bad.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
     out = run("info", str(bad))
     assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_terminal_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import time
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    tty, pipe = Tty(), io.StringIO()
+    bar = cli.Progress("Printing", tty)
+    for done in range(0, 11):
+        bar(done, 10)
+    bar.finish()
+    assert "100%" in tty.getvalue() and "[" in tty.getvalue()
+    quiet = cli.Progress("Printing", pipe)
+    quiet(5, 10)
+    assert pipe.getvalue() == ""
+    busy_out = Tty()
+    with cli.Busy("Importing", busy_out):
+        time.sleep(0.6)
+    assert "Importing" in busy_out.getvalue()
