@@ -9,6 +9,7 @@ Files are only ever opened through URIs (``mode=ro``/``mode=rw``) so a missing f
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -24,8 +25,20 @@ from . import errors, search
 from .model import APPLICATION_ID, SCHEMA_VERSION, Base
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-#: Upper bound on the time any one open-time check may take on a hostile file.
-OPEN_DEADLINE_S = 20.0
+#: Upper bound on the time any one open-time check may take on a small hostile file; larger files
+#: get :data:`DEADLINE_PER_MB_S` more per megabyte (a legitimate 200 MB file needs its full check).
+OPEN_DEADLINE_S = 4.0
+DEADLINE_PER_MB_S = 0.05
+
+#: Words a CREATE TABLE / CREATE INDEX statement of ours may contain besides the names of its own
+#: table and columns. Anything else — CHECK, GENERATED … AS, DEFAULT, COLLATE, ON DELETE CASCADE,
+#: an expression in an index — is code a hostile file could make us run, so the file is refused.
+_SCHEMA_WORDS = frozenset({
+    "CREATE", "TABLE", "INDEX", "UNIQUE", "ON", "NOT", "NULL", "PRIMARY", "KEY", "FOREIGN", "REFERENCES",
+    "WITHOUT", "ROWID", "ASC", "DESC", "VARCHAR", "TEXT", "INTEGER", "JSON", "BLOB", "IF", "EXISTS",
+})
+_SCHEMA_TOKEN = re.compile(r"""\s+|[A-Za-z_][A-Za-z0-9_]*|\d+|'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|.""",
+                           re.DOTALL)
 
 
 def _uri(path: Path, mode: str, immutable: bool = False) -> str:
@@ -46,8 +59,15 @@ def _deny_views_and_triggers(action: int, arg1: str | None, arg2: str | None,
     return sqlite3.SQLITE_OK
 
 
+def _decode_text(raw: bytes) -> str:
+    # A flipped byte inside a row (which no structural check notices) must not make every read of
+    # that row raise: show the damaged character as U+FFFD instead.
+    return raw.decode("utf-8", "replace")
+
+
 def harden(conn: sqlite3.Connection) -> None:
     """Apply the untrusted-file defences to a fresh connection."""
+    conn.text_factory = _decode_text
     conn.execute("PRAGMA trusted_schema=OFF")
     conn.execute("PRAGMA cell_size_check=ON")
     conn.execute("PRAGMA mmap_size=0")
@@ -97,14 +117,33 @@ def engine_for(connect_fn: Callable[[], sqlite3.Connection]) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: object) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+        # Writers take the write lock up front (no deadlock on upgrade); readers never do, so a
+        # background read (problems, export) never blocks the GUI thread's reads.
+        write = conn.get_execution_options().get("pwkb_write", False)  # type: ignore[attr-defined]
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")  # type: ignore[attr-defined]
 
     return engine
 
 
+def open_deadline(conn: sqlite3.Connection) -> float:
+    """Seconds an open-time check of the database on ``conn`` may take: scaled by its size."""
+    try:
+        with deadline(conn, 1.0, scaled=False):
+            pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    except (sqlite3.DatabaseError, TypeError, ValueError):
+        return OPEN_DEADLINE_S
+    return OPEN_DEADLINE_S + DEADLINE_PER_MB_S * max(0, pages) * max(0, page_size) / 1_000_000
+
+
 @contextmanager
-def deadline(conn: sqlite3.Connection, seconds: float) -> Iterator[None]:
-    """Abort any statement on ``conn`` that runs past ``seconds`` (bounded work on hostile files)."""
+def deadline(conn: sqlite3.Connection, seconds: float | None = None, *, scaled: bool = True) -> Iterator[None]:
+    """Abort any statement on ``conn`` that runs past ``seconds`` (bounded work on hostile files).
+
+    Without ``seconds`` the budget is :func:`open_deadline` for this database.
+    """
+    if seconds is None:
+        seconds = open_deadline(conn) if scaled else OPEN_DEADLINE_S
     end = time.monotonic() + seconds
 
     def _check() -> int:
@@ -196,23 +235,59 @@ def expected_columns(version: int) -> dict[str, list[tuple[str, int]]]:
     return {t.name: [(c.name, 0) for c in t.columns] for t in Base.metadata.sorted_tables}
 
 
+def _too_slow(exc: sqlite3.DatabaseError) -> bool:
+    return "interrupted" in str(exc).lower()
+
+
+def _damaged(name: str, exc: sqlite3.DatabaseError) -> errors.Damaged:
+    if _too_slow(exc):
+        return errors.Damaged(name, f"{name} could not be checked in reasonable time; it is damaged or "
+                              "was made to be slow to read. It was not opened.")
+    return errors.Damaged(name, f"{name} is damaged: {exc}.")
+
+
+def _plain_statement(sql: str, allowed_names: set[str]) -> bool:
+    """True when ``sql`` uses only :data:`_SCHEMA_WORDS`, the given names, numbers and ``( ) ,``."""
+    names = {n.casefold() for n in allowed_names}
+    for token in _SCHEMA_TOKEN.findall(sql):
+        if token.isspace() or token in "(),":
+            continue
+        if token[0] in "'\"`[":
+            token = token[1:-1]
+            if token.casefold() not in names:
+                return False
+        elif token.isdigit():
+            continue
+        elif token.upper() in _SCHEMA_WORDS or token.casefold() in names:
+            continue
+        else:
+            return False
+    return True
+
+
 def validate_schema(conn: sqlite3.Connection, name: str, version: int) -> None:
     """Refuse a file whose schema is not exactly ours: planted triggers/views, altered tables.
 
-    Unknown extra tables are tolerated (merely unusual); anything that could run code is not.
+    Unknown extra tables are tolerated (merely unusual, and never read); anything that could run
+    code is not: triggers, views, and in our own tables and in every index anything beyond plain
+    columns (CHECK constraints, generated columns, defaults, collations, cascades, expressions).
     """
     try:
-        with deadline(conn, OPEN_DEADLINE_S):
+        with deadline(conn):
             rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetchall()
             expected = expected_columns(version)
             present: dict[str, str] = {}
-            for kind, obj_name, _tbl, sql in rows:
+            indexes: list[tuple[str, str, str | None]] = []
+            for kind, obj_name, tbl, sql in rows:
                 if kind in ("trigger", "view"):
                     raise errors.Damaged(
                         name, f"{name} has been altered: it contains a {kind} ({obj_name}) that "
                         "Persona Workbench never creates. It was not opened.")
                 if kind == "table":
                     present[obj_name] = sql or ""
+                elif kind == "index":
+                    indexes.append((str(obj_name), str(tbl), sql))
+            columns_of: dict[str, list[str]] = {}
             for table, columns in expected.items():
                 if table not in present:
                     raise errors.Damaged(name, f"{name} is damaged: the table {table!r} is missing.")
@@ -223,19 +298,43 @@ def validate_schema(conn: sqlite3.Connection, name: str, version: int) -> None:
                     raise errors.Damaged(
                         name, f"{name} is damaged or altered: the table {table!r} does not have "
                         "the columns this version expects.")
+                columns_of[table] = [c for c, _hidden in columns]
             search.validate(present, name)
+            for shadow in search.SHADOW_TABLES + (search.DOCS_TABLE,):
+                columns_of[shadow] = [str(r[1]) for r in conn.execute(f'PRAGMA table_xinfo("{shadow}")')]
+            ours = set(columns_of)
+            for table, cols in columns_of.items():
+                referenced = {c for t in ours for c in columns_of[t]} | ours  # FOREIGN KEY … REFERENCES
+                if not _plain_statement(present[table], {table, *cols, *referenced}):
+                    raise errors.Damaged(
+                        name, f"{name} has been altered: the table {table!r} carries constraints or "
+                        "expressions Persona Workbench never writes. It was not opened.")
+            all_columns = {c for cols in columns_of.values() for c in cols}
+            for index, table, sql in indexes:
+                if sql is None:
+                    continue  # sqlite_autoindex_*: made by SQLite for PRIMARY KEY / UNIQUE
+                if table not in columns_of:  # an index on an extra table: plain columns only
+                    columns_of[table] = [str(r[1]) for r in conn.execute(f'PRAGMA table_xinfo("{table}")')]
+                if not _plain_statement(sql, {index, table, *all_columns, *columns_of[table]}):
+                    raise errors.Damaged(
+                        name, f"{name} has been altered: the index {index!r} is not one Persona "
+                        "Workbench writes. It was not opened.")
     except sqlite3.DatabaseError as exc:
-        raise errors.Damaged(name, f"{name} is damaged: {exc}.") from None
+        raise _damaged(name, exc) from None
+    except UnicodeDecodeError:  # SQLite's error message quoted damaged schema text
+        raise errors.Damaged(name, f"{name} is damaged: its table definitions are unreadable.") from None
 
 
-def check_integrity(conn: sqlite3.Connection, name: str, *, full: bool = False) -> None:
+def check_integrity(conn: sqlite3.Connection, name: str, *, full: bool = True) -> None:
     """Run SQLite's quick (or full) integrity check within the open deadline."""
     pragma = "integrity_check" if full else "quick_check"
     try:
-        with deadline(conn, OPEN_DEADLINE_S):
+        with deadline(conn):
             result = conn.execute(f"PRAGMA {pragma}(1)").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise errors.Damaged(name, f"{name} is damaged: {exc}.") from None
+        raise _damaged(name, exc) from None
+    except UnicodeDecodeError:
+        raise errors.Damaged(name, f"{name} is damaged: its table definitions are unreadable.") from None
     if not result or result[0] != "ok":
         detail = result[0] if result else "no answer"
         raise errors.Damaged(name, f"{name} is damaged ({detail}).")

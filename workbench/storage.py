@@ -18,7 +18,7 @@ import socket
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -82,6 +82,8 @@ def save_failure(path: Path, exc: BaseException) -> errors.CouldNotSave:
         text = str(exc).lower()
         if "readonly" in text or "read-only" in text:
             reason = "the location is read-only"
+        elif "unable to open" in text:
+            reason = "the folder cannot be written to"
         elif "full" not in text and "disk i/o" not in text:
             reason = str(exc)
     return errors.CouldNotSave(
@@ -98,6 +100,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -116,20 +119,28 @@ class Identity:
     size: int
     mtime_ns: int
     sha256: str
+    #: The inode's change time: unlike the mtime, no tool can set it back, so an in-place rewrite
+    #: that restores the mtime (``rsync --inplace -t``) is still noticed. 0 in older state files.
+    ctime_ns: int = 0
 
     @classmethod
     def of(cls, path: Path, sha256: str | None = None) -> Identity:
         """Stat (and hash, unless given) the file."""
         st = os.stat(path)
-        return cls(st.st_ino, st.st_size, st.st_mtime_ns, sha256 or _sha256(path))
+        return cls(st.st_ino, st.st_size, st.st_mtime_ns, sha256 or _sha256(path), st.st_ctime_ns)
 
     def still_matches(self, path: Path) -> bool:
-        """True when the file on disk is the one we know (same bytes; a mere touch is fine)."""
+        """True when the file on disk is the one we know (same bytes; a mere touch is fine).
+
+        The cheap test (same inode, size, mtime and ctime) settles the usual case; anything else is
+        decided by the content hash, so a file replaced by identical bytes is not a conflict.
+        """
         try:
             st = os.stat(path)
         except OSError:
             return False
-        if (st.st_ino, st.st_size, st.st_mtime_ns) == (self.inode, self.size, self.mtime_ns):
+        if (st.st_ino, st.st_size, st.st_mtime_ns) == (self.inode, self.size, self.mtime_ns) \
+                and self.ctime_ns in (0, st.st_ctime_ns):
             return True
         if st.st_size != self.size:
             return False
@@ -256,6 +267,9 @@ class WorkingState:
     dirty: bool
     host: str
     pid: int
+    #: The identity of a write-back about to be renamed over the user's file: if the process dies
+    #: between the rename and the next state save, recovery still knows the file is ours.
+    pending: Identity | None = None
 
     def to_json(self) -> bytes:
         """Serialise."""
@@ -267,8 +281,10 @@ class WorkingState:
         """Parse; raises ValueError on anything unexpected."""
         data = json.loads(raw.decode("utf-8"))
         ident = data.get("identity")
+        pending = data.get("pending")
         return cls(str(data["source"]), Identity(**ident) if ident else None, bool(data["dirty"]),
-                   str(data.get("host", "")), int(data.get("pid", 0)))
+                   str(data.get("host", "")), int(data.get("pid", 0)),
+                   Identity(**pending) if pending else None)
 
 
 def working_dir_for(path: Path, base: Path | None = None) -> Path:
@@ -323,12 +339,18 @@ class WorkingCopy:
             return None
         if state.host == hostname() and state.pid != os.getpid() and _pid_alive(state.pid):
             return None  # another live session on this machine owns it
+        if state.pending is not None and (state.identity is None or not state.identity.still_matches(source)) \
+                and state.pending.still_matches(source):
+            # Killed between renaming a write-back into place and recording it: the file is ours.
+            state.identity = state.pending
+        state.pending = None
         return cls(source, folder, state)
 
     @classmethod
     def start(cls, source: Path, base: Path | None = None) -> WorkingCopy:
         """Copy the user's file into a fresh working copy (discarding any clean leftover)."""
         folder = working_dir_for(source, base)
+        _keep_unsaved_leftover(folder, base)
         folder.mkdir(parents=True, exist_ok=True)
         for leftover in folder.iterdir():
             with contextlib.suppress(OSError):
@@ -377,8 +399,22 @@ class WorkingCopy:
             raise errors.ChangedOnDisk(
                 str(self.source), f"{self.source} was changed by someone else since it was opened. "
                 "Your edits are kept: save them as a copy, or merge the other version in.")
-        new_identity = replace_with_copy_of(self.path, self.source)
+        def record_pending(pending: Identity) -> None:
+            with self._lock:
+                self.state.pending = pending
+                self._save_state()
+
+        try:
+            new_identity = replace_with_copy_of(self.path, self.source, before_rename=record_pending)
+        except BaseException:
+            with self._lock:
+                if self.state.pending is not None:
+                    self.state.pending = None
+                    with contextlib.suppress(OSError):
+                        self._save_state()
+            raise
         with self._lock:
+            self.state.pending = None
             self.state.identity = new_identity
             self._written_generation = generation
             if self._generation == generation:
@@ -395,23 +431,73 @@ class WorkingCopy:
             self.folder.rmdir()
 
 
+def _host_key() -> str:
+    return hashlib.sha1(hostname().encode("utf-8")).hexdigest()[:6]
+
+
 def _temp_beside(target: Path) -> Path:
-    return target.with_name(f".{target.name}{TMP_MARK}{secrets.token_hex(6)}")
+    # ``.NAME.pwkb-tmp-<host>.<pid>-<random>``: who made it, so a later start can tell a temp left
+    # by a dead process on this machine (remove) from one another machine is writing right now.
+    return target.with_name(f".{target.name}{TMP_MARK}{_host_key()}.{os.getpid()}-{secrets.token_hex(6)}")
 
 
-def remove_stale_temps(target: Path) -> None:
-    """Remove temporary files a killed write-back left beside ``target``."""
+#: A temporary file from another machine (or of an unknown format) is stale after this long.
+FOREIGN_TEMP_AGE_S = 3600.0
+
+
+def _temp_is_stale(name: str, prefix: str, mtime: float) -> bool:
+    import time
+
+    tag = name[len(prefix):].split("-", 1)[0]
+    host, _, pid_text = tag.partition(".")
+    if host == _host_key() and pid_text.isdigit():
+        pid = int(pid_text)
+        return pid != os.getpid() and not _pid_alive(pid)
+    return time.time() - mtime > FOREIGN_TEMP_AGE_S
+
+
+def remove_stale_temps(target: Path, *, everything: bool = False) -> list[Path]:
+    """Remove temporary files a killed write-back (or hand-off, or copy) left beside ``target``.
+
+    Only temps of dead processes on this machine, or old ones, are removed — unless ``everything``
+    (the caller holds the lock, so no one else may be writing). Returns what was removed.
+    """
     prefix = f".{target.name}{TMP_MARK}"
+    removed: list[Path] = []
     with contextlib.suppress(OSError):
         for entry in target.parent.iterdir():
-            if entry.name.startswith(prefix):
-                with contextlib.suppress(OSError):
+            if not entry.name.startswith(prefix):
+                continue
+            try:
+                if everything or _temp_is_stale(entry.name, prefix, entry.lstat().st_mtime):
                     entry.unlink()
+                    removed.append(entry)
+            except OSError:
+                continue
+    return removed
+
+
+def _keep_unsaved_leftover(folder: Path, base: Path | None) -> None:
+    """Move a working folder that still holds unwritten edits aside instead of deleting it."""
+    try:
+        state = WorkingState.from_json((folder / WorkingCopy.STATE).read_bytes())
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if not state.dirty or not (folder / WorkingCopy.FILE).exists():
+        return
+    aside = (base or data_dir()) / "unsaved" / f"{folder.name}-{secrets.token_hex(4)}"
+    with contextlib.suppress(OSError):
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(folder, aside)
 
 
 @contextlib.contextmanager
 def temp_beside(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target`` that is removed unless the caller renamed it away."""
+    """A temporary path beside ``target`` that is removed unless the caller renamed it away.
+
+    Temps that killed processes left for the same target are removed first.
+    """
+    remove_stale_temps(target)
     tmp = _temp_beside(target)
     try:
         yield tmp
@@ -426,6 +512,10 @@ def backup_into(src: Path, dst: Path, *, immutable: bool = False) -> None:
 
     ``immutable`` reads a user's file without taking locks or looking for journals (nothing written).
     """
+    # Create the file ourselves first: a read-only folder or a full disk then fails with a precise
+    # OSError (EROFS, EACCES, ENOSPC) rather than SQLite's vague "unable to open database file".
+    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    os.close(fd)
     source = db.connect(src, readonly=True, immutable=immutable)
     try:
         dest = db.create_file(dst)
@@ -438,8 +528,24 @@ def backup_into(src: Path, dst: Path, *, immutable: bool = False) -> None:
         source.close()
 
 
-def finish_replace(tmp: Path, target: Path) -> Identity:
-    """fsync, verify and rename a finished temporary database over ``target``; return its identity."""
+def remove_stale_journals(target: Path) -> None:
+    """Delete rollback journals / WAL files lying beside ``target`` before a new file replaces it.
+
+    Our files are never written in place, so such a journal belongs to the old file (or to another
+    file altogether); left there, any SQLite program opening the new file would roll it back into
+    it and destroy it.
+    """
+    for suffix in ("-journal", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(str(target) + suffix).unlink()
+
+
+def finish_replace(tmp: Path, target: Path,
+                   before_rename: Callable[[Identity], None] | None = None) -> Identity:
+    """fsync, verify and rename a finished temporary database over ``target``; return its identity.
+
+    ``before_rename`` is told the identity the target will have, just before the rename.
+    """
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
     db.read_header(tmp)
@@ -449,17 +555,21 @@ def finish_replace(tmp: Path, target: Path) -> Identity:
     finally:
         check.close()
     sha = _sha256(tmp)
+    if before_rename is not None:
+        before_rename(Identity.of(tmp, sha))
+    remove_stale_journals(target)
     os.replace(tmp, target)
     _fsync_dir(target.parent)
     return Identity.of(target, sha)
 
 
-def replace_with_copy_of(src: Path, target: Path, *, immutable: bool = False) -> Identity:
+def replace_with_copy_of(src: Path, target: Path, *, immutable: bool = False,
+                         before_rename: Callable[[Identity], None] | None = None) -> Identity:
     """Atomically replace ``target`` with a consistent copy of database ``src``."""
     try:
         with temp_beside(target) as tmp:
             backup_into(src, tmp, immutable=immutable)
-            return finish_replace(tmp, target)
+            return finish_replace(tmp, target, before_rename)
     except errors.WorkbenchError:
         raise
     except (OSError, sqlite3.Error) as exc:
