@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -415,8 +416,6 @@ def _needs_snapshot(tx: Tx, m: Message) -> bool:
     if last is None or m.updated_by != tx.ctx.user:
         return True
     # Coalesce a burst of draft edits by one person into one revision.
-    from datetime import datetime
-
     try:
         age = (tx.ctx.clock() - datetime.fromisoformat(m.updated_at)).total_seconds()
     except ValueError:
@@ -609,6 +608,12 @@ def _check_objection_values(tx: Tx, values: Mapping[str, Any]) -> None:
                 raise errors.ValidationError("How often heard is a whole number, 0 or more.")
         elif not isinstance(value, str):
             raise errors.ValidationError(f"{key} must be text.")
+        elif key == "last_heard" and value:
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                raise errors.ValidationError("When it was last heard must be a date and time "
+                                             "(ISO 8601, e.g. 2026-11-23T14:00:00+00:00).") from None
     if "persona_id" in values:
         _get(tx, Persona, values["persona_id"], "persona")
     if "objection" in values and not values["objection"].strip():

@@ -49,6 +49,10 @@ Checker = Callable[[str, Any], Any]
 def _text(path: str, value: Any) -> str:
     if not isinstance(value, str):
         raise errors.InterchangeError(path, f"expected text, got {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise errors.InterchangeError(path, "contains an unpaired surrogate (not valid Unicode)") from None
     return value
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from . import errors
 
@@ -30,6 +32,10 @@ DOCS_SQL = (
 SHADOW_TABLES = tuple(f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config"))
 #: Hits ranked per query at most; beyond this the first hits found are ranked (bounded time).
 RANK_CAP = 3000
+#: Distinct words of a query that are searched for; the rest are ignored.
+MAX_QUERY_WORDS = 8
+#: Wall-clock budget of one search; past it, what was found is returned (bounded time on any input).
+SEARCH_BUDGET_S = 2.0
 HIT_START = "\ue000"
 HIT_END = "\ue001"
 
@@ -116,6 +122,12 @@ def _query_parts(text: str) -> tuple[list[str], bool]:
     """Quoted FTS5 phrases for every word of ``text``, and whether the last one may be a prefix."""
     parts: list[str] = []
     words = _WORD.findall(text)
+    # Repeated words add nothing but FTS5 work (a pasted URL of 5,000 "a/" ran for minutes): keep
+    # each word once, and at most MAX_QUERY_WORDS of them (the last one, which may be a prefix, kept).
+    unique = list(dict.fromkeys(w.lower() for w in words))
+    if len(unique) > MAX_QUERY_WORDS:
+        unique = unique[:MAX_QUERY_WORDS - 1] + [unique[-1]]
+    words = [next(w for w in words if w.lower() == u) for u in unique]
     for word in words:
         tokens = [p for p in _CJK_CHAR.split(word) if p]
         phrase = " ".join(tokens).replace('"', '""')
@@ -221,28 +233,19 @@ def query(conn: sqlite3.Connection, text: str, limit: int = 50,
         f") AS m JOIN {DOCS_TABLE} AS d ON d.rowid = m.rid WHERE 1{kind_filter}"
         f" ORDER BY m.r, m.rid LIMIT ?"
     )
+    deadline = time.monotonic() + SEARCH_BUDGET_S
+    conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 20_000)
+    snippets: dict[int, tuple[str, str]] = {}
     try:
-        ranked = conn.execute(ranked_sql, params).fetchall()
-        snippets: dict[int, tuple[str, str]] = {}
-        snippet_sql = (f"SELECT rowid,"
-                       f" snippet({FTS_TABLE}, 0, '{HIT_START}', '{HIT_END}', '…', 12),"
-                       f" snippet({FTS_TABLE}, 1, '{HIT_START}', '{HIT_END}', '…', 14)"
-                       f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid ")
-        rowids = [row[0] for row in ranked]
-        if prefixed:
-            rewritten = _snippet_queries(conn, parts, rowids)
-            for rid in rowids:
-                for _rid, title_snip, body_snip in conn.execute(snippet_sql + "= ?",
-                                                                (rewritten.get(rid, fts_query), rid)):
-                    snippets[rid] = (title_snip or "", body_snip or "")
-        else:
-            for start in range(0, len(rowids), 500):
-                chunk = rowids[start:start + 500]
-                for rid, title_snip, body_snip in conn.execute(
-                        snippet_sql + f"IN ({','.join('?' * len(chunk))})", [fts_query, *chunk]):
-                    snippets[rid] = (title_snip or "", body_snip or "")
+        try:
+            ranked = conn.execute(ranked_sql, params).fetchall()
+        except sqlite3.OperationalError:
+            return []  # unparseable, or over budget: nothing rather than a hang or an error
+        _fill_snippets(conn, snippets, ranked, parts, fts_query, prefixed)
     except sqlite3.OperationalError:
-        return []  # a query FTS5 cannot parse finds nothing rather than failing
+        pass  # over budget while making snippets: show the ranked hits with what we have
+    finally:
+        conn.set_progress_handler(None, 0)
     hits = []
     for rid, kind, item_id, rank in ranked:
         title_snip, body_snip = snippets.get(rid, ("", ""))
@@ -250,6 +253,28 @@ def query(conn: sqlite3.Connection, text: str, limit: int = 50,
         snippet = unsegment(body_snip if HIT_START in body_snip else title_snip)
         hits.append(SearchHit(kind, item_id, title, snippet, float(rank)))
     return hits
+
+
+def _fill_snippets(conn: sqlite3.Connection, snippets: dict[int, tuple[str, str]], ranked: list[Any],
+                   parts: list[str], fts_query: str, prefixed: bool) -> None:
+    """Snippets for the ranked hits (the costly part: each re-reads and re-tokenises a document)."""
+    snippet_sql = (f"SELECT rowid,"
+                   f" snippet({FTS_TABLE}, 0, '{HIT_START}', '{HIT_END}', '…', 12),"
+                   f" snippet({FTS_TABLE}, 1, '{HIT_START}', '{HIT_END}', '…', 14)"
+                   f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid ")
+    rowids = [row[0] for row in ranked]
+    if prefixed:
+        rewritten = _snippet_queries(conn, parts, rowids)
+        for rid in rowids:
+            for _rid, title_snip, body_snip in conn.execute(snippet_sql + "= ?",
+                                                            (rewritten.get(rid, fts_query), rid)):
+                snippets[rid] = (title_snip or "", body_snip or "")
+    else:
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start:start + 500]
+            for rid, title_snip, body_snip in conn.execute(
+                    snippet_sql + f"IN ({','.join('?' * len(chunk))})", [fts_query, *chunk]):
+                snippets[rid] = (title_snip or "", body_snip or "")
 
 
 def _candidate_phrase(term: str) -> str | None:

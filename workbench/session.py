@@ -289,8 +289,13 @@ class Workbench:
         wb = cls(path, ctx, readonly=False, db_path=working.path, working=working, lock=lock)
         wb.recovered = was_recovered
         wb.recovered_conflict = conflict
-        if version < SCHEMA_VERSION:
-            wb._migrate(version)
+        # A recovered working copy may already be migrated (killed before write-back): migrate from
+        # the copy's own version, and back up the user's file only while it is itself older.
+        working_version = db.read_header(working.path)[0]
+        if working_version < SCHEMA_VERSION:
+            wb._migrate(working_version, backup_needed=version < SCHEMA_VERSION)
+        elif version < SCHEMA_VERSION:
+            wb.migrated_from = version
         return wb
 
     @staticmethod
@@ -323,11 +328,18 @@ class Workbench:
         except (OSError, sqlite3.Error):
             return None
 
-    def _migrate(self, version: int) -> None:
+    def _migrate(self, version: int, *, backup_needed: bool = True) -> None:
         from . import migrations
 
         backup = migrations.backup_path(self.path, version)
-        shutil.copy2(self.path, backup)
+        if backup_needed:
+            # Whole or not at all: a failed or killed copy never leaves a partial file under the name.
+            try:
+                with storage.temp_beside(backup) as tmp:
+                    storage.copy_with_hash(self.path, tmp)
+                    os.replace(tmp, backup)
+            except OSError as exc:
+                raise storage.save_failure(backup, exc) from None
         self.engine.dispose()
         try:
             migrations.migrate(self._db_path, version)
@@ -335,7 +347,7 @@ class Workbench:
             raise errors.Damaged(str(self.path), f"{self.path} could not be upgraded from schema version "
                                  f"{version}: {exc}. The file was not changed; a backup is at {backup}.") from None
         self.migrated_from = version
-        self.backup_path = backup
+        self.backup_path = backup if backup_needed else None
         if self.working is not None:
             self.working.mark_dirty()
 
@@ -521,6 +533,10 @@ class Workbench:
                     change = tx.finish(command.label)
         except errors.WorkbenchError:
             raise
+        except UnicodeEncodeError:
+            raise errors.ValidationError(
+                "The text contains a character that is not valid Unicode (an unpaired surrogate); "
+                "remove it and try again.") from None
         except sqlite3.Error as exc:
             raise storage.save_failure(self.path, exc) from None
         except OSError as exc:

@@ -149,8 +149,6 @@ def test_hostile_persona_prints_to_pdf_in_bounded_time(label: str, tmp_path: Pat
     assert out.read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.xfail(strict=True, reason="a lone surrogate escapes Workbench.execute as a raw UnicodeEncodeError "
-                   "instead of a ValidationError (fix in session.execute / commands)")
 @pytest.mark.parametrize("where", ["persona", "message", "workbench"])
 def test_lone_surrogates_are_refused_clearly(where: str, wb: Workbench) -> None:
     bad = "paper\ud800work"
@@ -165,8 +163,6 @@ def test_lone_surrogates_are_refused_clearly(where: str, wb: Workbench) -> None:
     assert wb.persona_count() == (1 if where == "message" else 0)
 
 
-@pytest.mark.xfail(strict=True, reason="a JSON import with a lone surrogate (\\ud800 escape) raises a raw "
-                   "UnicodeEncodeError instead of an InterchangeError naming the field")
 def test_lone_surrogate_in_json_import_names_the_field(wb: Workbench) -> None:
     document = json.loads('{"format": "persona-workbench", "version": 1, '
                           '"personas": [{"name": "P", "story": "a\\ud800b"}]}')
@@ -175,8 +171,6 @@ def test_lone_surrogate_in_json_import_names_the_field(wb: Workbench) -> None:
     assert wb.persona_count() == 0
 
 
-@pytest.mark.xfail(strict=True, reason="commands accept any text as an objection's last_heard, but the JSON "
-                   "import requires ISO 8601: such a workbench exports JSON it cannot import")
 def test_last_heard_must_be_a_timestamp(wb: Workbench) -> None:
     pid = wb.execute(C.CreatePersona({"name": "P"})).extra["id"]
     with pytest.raises(errors.ValidationError):
@@ -200,8 +194,6 @@ with Workbench.open(path) as wb:
 """
 
 
-@pytest.mark.xfail(strict=True, reason="search.query: a 100-character query of repeated words against a document "
-                   "of thousands of repeated tokens runs for minutes (unbounded FTS5 phrase/snippet work)")
 def test_search_answers_in_bounded_time_for_hostile_queries() -> None:
     import subprocess
     import sys

@@ -9,8 +9,6 @@ import shutil
 import signal
 from pathlib import Path
 
-import pytest
-
 from workbench import commands as C
 from workbench import storage
 from workbench.session import Workbench
@@ -47,8 +45,6 @@ def test_kill_in_the_middle_of_the_migration_step(tmp_path: Path, _private_data_
             assert ro.find_persona("After the upgrade") is not None
 
 
-@pytest.mark.xfail(strict=True, reason="session._open_writable migrates a recovered working copy from the user "
-                   "file's version although the copy was already migrated: the step runs twice")
 def test_crash_after_migration_before_write_back_migrates_once(tmp_path: Path, ctx: Context) -> None:
     work = tmp_path / "client.workbench"
     shutil.copyfile(harness.FIXTURE_V1, work)
