@@ -264,10 +264,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from workbench import queries
     from workbench.session import Workbench
 
     with Workbench.open(Path(args.file), readonly=True) as wb:
-        found = wb.problems()
+        found = wb.read(queries.problems, True)
     blocking = [p for p in found if p.blocking]
     labels = {"breach": "lingo", "gap": "gap", "persona": "persona", "accepted": "accepted"}
     for p in found:

@@ -152,26 +152,24 @@ class Checker:
             else:
                 self._global.append(term)
 
-    def _compiled(self, persona_id: str | None, dont_items: Sequence[str]) -> _Compiled:
-        items: list[tuple[str, str, str, str, str | None]] = []
-        for term in self._global + self._scoped.get(persona_id or "", []):
-            items.append((term.term.strip(), "avoid", term.replacement, term.id, term.note))
-        for phrase in dont_phrases(dont_items):
-            items.append((phrase, "dont", "", "", None))
-        return _compile(tuple(items))
+    def _compiled_sets(self, persona_id: str | None, dont_items: Sequence[str]) -> tuple[_Compiled, ...]:
+        """The global vocabulary (compiled once) and this persona's own terms and don'ts (small).
 
-    def check_text(self, text: str, field_name: str = "text", persona_id: str | None = None,
-                   dont_items: Sequence[str] = ()) -> list[Breach]:
-        """Every breach in one text, in order of position."""
-        if not text:
-            return []
-        compiled = self._compiled(persona_id, tuple(dont_items))
+        Compiling one alternation per persona with every global term in it cost a 200-alternative
+        regex per persona: 12 s for the problems of 10,000 personas.
+        """
+        global_items = tuple((t.term.strip(), "avoid", t.replacement, t.id, t.note) for t in self._global)
+        own: list[tuple[str, str, str, str, str | None]] = [
+            (t.term.strip(), "avoid", t.replacement, t.id, t.note) for t in self._scoped.get(persona_id or "", [])]
+        own.extend((phrase, "dont", "", "", None) for phrase in dont_phrases(dont_items))
+        return (_compile(global_items), _compile(tuple(own)))
+
+    @staticmethod
+    def _scan(compiled: _Compiled, text: str, low: str | None, field_name: str) -> list[Breach]:
         if compiled.regex is None:
             return []
-        if compiled.keys is not None and text.isascii():
-            low = text.lower()
-            if not any(key in low for key in compiled.keys):
-                return []
+        if compiled.keys is not None and low is not None and not any(key in low for key in compiled.keys):
+            return []
         found: list[Breach] = []
         for match in compiled.regex.finditer(text):
             index = int((match.lastgroup or "g0")[1:])
@@ -182,6 +180,25 @@ class Checker:
             else:
                 found.append(Breach("dont", phrase, field_name, match.start(), match.end(), match.group()))
         return found
+
+    def check_text(self, text: str, field_name: str = "text", persona_id: str | None = None,
+                   dont_items: Sequence[str] = ()) -> list[Breach]:
+        """Every breach in one text, in order of position (overlapping matches: the longer wins)."""
+        if not text:
+            return []
+        low = text.lower() if text.isascii() else None
+        found: list[Breach] = []
+        for compiled in self._compiled_sets(persona_id, tuple(dont_items)):
+            found.extend(self._scan(compiled, text, low, field_name))
+        if len(found) < 2:
+            return found
+        found.sort(key=lambda b: (b.start, -(b.end - b.start)))
+        kept: list[Breach] = []
+        for b in found:
+            if kept and b.start < kept[-1].end:
+                continue  # overlaps a match already kept (same place in both sets)
+            kept.append(b)
+        return kept
 
     def check_message(self, fields: Mapping[str, str], persona_id: str | None,
                       dont_items: Sequence[str] = (), channel_name: str = "",

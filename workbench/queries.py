@@ -447,40 +447,56 @@ def coverage_counts(s: Session) -> dict[str, int]:
     return counts
 
 
-def problems(s: Session) -> list[Problem]:
-    """Every lingo breach (fresh check, not the cached counts) and coverage gap."""
+def problems(s: Session, fresh: bool = False) -> list[Problem]:
+    """Every lingo breach and coverage gap.
+
+    By default only messages whose cached ``breach_count`` is non-zero are re-checked for the
+    details (every command keeps the count current), so the problems panel stays fast on 240,000
+    messages; ``fresh=True`` (the ``check`` command) re-checks every message from scratch.
+    """
     check = checker(s)
     found: list[Problem] = []
-    pmap = {p.id: p for p in s.scalars(select(Persona))}
+    personas = {row[0]: row for row in s.execute(select(
+        Persona.id, Persona.name, Persona.dont_items, Persona.avoid_channels, Persona.status,
+        Persona.preferred_channels))}
     cmap = {c.id: c for c in s.scalars(select(Channel))}
-    for m in s.scalars(select(Message).where(Message.status != "retired").order_by(Message.persona_id,
-                                                                                    Message.created_at)):
-        p = pmap.get(m.persona_id)
-        c = cmap.get(m.channel_id)
+    stmt = select(Message.id, Message.persona_id, Message.channel_id, Message.stage, Message.status,
+                  Message.headline, Message.body, Message.call_to_action, Message.override_reason
+                  ).where(Message.status != "retired")
+    if not fresh:
+        stmt = stmt.where(Message.breach_count > 0)
+    for mid, pid, cid, stage, status, headline, body, cta, override in s.execute(
+            stmt.order_by(Message.persona_id, Message.created_at)):
+        p = personas.get(pid)
+        c = cmap.get(cid)
         breaches = check.check_message(
-            {"headline": m.headline, "body": m.body, "call_to_action": m.call_to_action}, m.persona_id,
+            {"headline": headline, "body": body, "call_to_action": cta}, pid,
             tuple(p.dont_items or ()) if p else (), c.name if c else "", tuple(p.avoid_channels or ()) if p else ())
-        where = f"{p.name if p else '?'} · {c.name if c else '?'} · {m.stage}"
+        where = f"{p.name if p else '?'} · {c.name if c else '?'} · {stage}"
         for b in breaches:
-            accepted = m.status == "approved" and bool(m.override_reason)
+            accepted = status == "approved" and bool(override)
             kind = "accepted" if accepted else "breach"
             text = f"{where}: {b.describe()}"
             if accepted:
-                text += f" (approved with override: {m.override_reason})"
-            found.append(Problem(kind, text, m.persona_id, m.channel_id, m.stage, m.id, b))
-    for p in pmap.values():
-        for field_name in ("story", "voice", "mql", "sql_"):
-            for b in check.check_text(getattr(p, field_name) or "", field_name.rstrip("_"), p.id):
-                found.append(Problem("persona", f"{p.name} ({b.field}): {b.describe()}", p.id, breach=b))
-    matrix = coverage(s)
+                text += f" (approved with override: {override})"
+            found.append(Problem(kind, text, pid, cid, stage, mid, b))
+    for pid, name, story, voice, mql, sql in s.execute(select(
+            Persona.id, Persona.name, Persona.story, Persona.voice, Persona.mql, Persona.sql_)):
+        for field_name, value in (("story", story), ("voice", voice), ("mql", mql), ("sql", sql)):
+            for b in check.check_text(value or "", field_name, pid):
+                found.append(Problem("persona", f"{name} ({b.field}): {b.describe()}", pid, breach=b))
     by_name = {c.name.casefold(): c for c in cmap.values()}
-    for p in pmap.values():
+    wanted_pairs = []
+    for p in personas.values():
         if p.status != "approved":
             continue
         for wanted in p.preferred_channels or ():
             c = by_name.get(wanted.strip().casefold())
-            if c is None:
-                continue
+            if c is not None:
+                wanted_pairs.append((p, c))
+    if wanted_pairs:
+        matrix = coverage(s)
+        for p, c in wanted_pairs:
             if not any(matrix.state(p.id, c.id, st) == "approved" for st in matrix.stages):
                 found.append(Problem("gap", f"{p.name} prefers {c.name}, but has no approved "
                                      f"{c.name} message yet", p.id, c.id))

@@ -61,3 +61,20 @@ def test_sample_matrix_in_one_call(sample: Workbench) -> None:
     assert len(m.personas) == 4 and len(m.channels) == 5 and len(m.stages) == 4
     states = set(m.cells.values())
     assert {"approved", "breach"} <= states
+
+
+def test_problems_use_cached_counts_and_check_is_fresh(wb: Workbench) -> None:
+    from sqlalchemy import update
+
+    from workbench import queries
+    from workbench.model import Message
+
+    pid = wb.execute(C.CreatePersona({"name": "Hank"})).extra["id"]
+    cid = wb.channels()[0].id
+    wb.execute(C.CreateTerm("contract", "avoid", "paperwork"))
+    mid = wb.execute(C.CreateMessage(pid, cid, "awareness", {"body": "contract"})).extra["id"]
+    assert [p.message_id for p in wb.problems() if p.kind == "breach"] == [mid]
+    with wb.engine.begin() as conn:  # a stale cache (never written by our commands) …
+        conn.execute(update(Message).values(breach_count=0))
+    assert [p for p in wb.problems() if p.kind == "breach"] == []
+    assert [p.message_id for p in wb.read(queries.problems, True) if p.kind == "breach"] == [mid]  # … check sees it
