@@ -170,6 +170,7 @@ def run_gui(path: str | None) -> int:
     opener = _FileOpenFilter(window)
     app.installEventFilter(opener)
     _auto_quit(window)
+    _bench_hooks(window)
     target, _created = initial_path(path)
     if target is not None:
         window.open_path(target)
@@ -214,3 +215,62 @@ def _auto_quit(window: QObject) -> None:
     window.file_opened.connect(lambda _path: QTimer.singleShot(delay, window.close))  # type: ignore[attr-defined]
     window.open_failed.connect(lambda _path: QTimer.singleShot(delay, window.close))  # type: ignore[attr-defined]
     QTimer.singleShot(max(2 * delay, 20_000), window.close)  # type: ignore[attr-defined]
+
+
+
+class _FirstPaint(QObject):
+    """Benchmark hook: after the persona list's first paint, optionally scroll it all, then close."""
+
+    def __init__(self, window: QObject, scroll_all: bool) -> None:
+        super().__init__(window)
+        self._window = window
+        self._scroll_all = scroll_all
+        self._done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint and not self._done:
+            self._done = True
+            QTimer.singleShot(0, self._finish)
+        return False
+
+    def _finish(self) -> None:
+        tree = self._window.navigator.tree  # type: ignore[attr-defined]
+        if self._scroll_all:
+            model = tree.model()
+            previous = -1
+            while True:  # scroll page by page until the lazy model has fetched every row
+                for row in range(model.rowCount()):
+                    index = model.index(row, 0)
+                    while model.canFetchMore(index):
+                        model.fetchMore(index)
+                    if model.rowCount(index) > 0:
+                        tree.expand(index)
+                bar = tree.verticalScrollBar()
+                while bar.value() < bar.maximum():
+                    bar.setValue(min(bar.maximum(), bar.value() + bar.pageStep()))
+                    QApplication.processEvents()
+                total = sum(model.rowCount(model.index(r, 0)) for r in range(model.rowCount()))
+                if total == previous:
+                    break
+                previous = total
+        self._window.close()  # type: ignore[attr-defined]
+
+
+def _bench_hooks(window: QObject) -> None:
+    """``PERSONA_WORKBENCH_BENCH_EXIT_AFTER_PAINT=1``: close normally right after the persona list's
+    first paint (start-up benchmark); with ``PERSONA_WORKBENCH_BENCH_SCROLL_ALL=1`` scroll it to the
+    end first (memory benchmark). See bench/run.py."""
+    if os.environ.get("PERSONA_WORKBENCH_BENCH_EXIT_AFTER_PAINT") != "1":
+        return
+    scroll_all = os.environ.get("PERSONA_WORKBENCH_BENCH_SCROLL_ALL") == "1"
+
+    def attach(_path: str) -> None:
+        navigator = getattr(window, "navigator", None)
+        if navigator is None:
+            return
+        hook = _FirstPaint(window, scroll_all)
+        navigator.tree.viewport().installEventFilter(hook)
+        navigator.tree.viewport().update()
+
+    window.file_opened.connect(attach)  # type: ignore[attr-defined]
+    window.open_failed.connect(lambda _path: window.close())  # type: ignore[attr-defined]

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 from ui.controller import WorkbenchController
 from ui.editor_widgets import (
     FieldCommitter,
+    RefreshWhenShown,
     hint_label,
-    readonly_banner,
+    messages_moved,
     section_header,
     set_editable,
     title_label,
@@ -36,7 +37,7 @@ from workbench.views import ChannelView
 _ID = Qt.ItemDataRole.UserRole
 
 
-class ChannelEditor(QWidget):
+class ChannelEditor(RefreshWhenShown, QWidget):
     """The ordered list of channels with name and guidance."""
 
     def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:
@@ -47,8 +48,6 @@ class ChannelEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(6)
-        self.banner = readonly_banner()
-        layout.addWidget(self.banner)
         layout.addWidget(title_label("Channels"))
         layout.addWidget(hint_label("Where messages go. The order here is the column order of the coverage "
                                     "matrix and the order of the playbook."))
@@ -105,6 +104,7 @@ class ChannelEditor(QWidget):
 
     def show_channels(self) -> None:
         """Reload the list (keeps the selection)."""
+        self._stale = False
         keep = self._current.id if self._current else None
         wb = self.controller.workbench
         self.channels = wb.channels()
@@ -139,7 +139,6 @@ class ChannelEditor(QWidget):
         for key, c in self._committers.items():
             c.load(getattr(new, key) if new else "", force=force)
         ro = self.controller.readonly
-        self.banner.setVisible(ro)
         set_editable([self.name, self.guidance], not ro and new is not None)
         self.add_button.setEnabled(not ro)
         self.delete_button.setEnabled(not ro and new is not None)
@@ -215,8 +214,15 @@ class ChannelEditor(QWidget):
             self.controller.run(commands.DeleteChannel(self._current.id))
 
     def _on_changed(self, change: Change) -> None:
-        if not change.kinds & {"channel", "message"}:
+        """Reload when a channel changed or messages were added, removed or moved between channels
+        (the counts); editing a message's text changes nothing here. Deferred while hidden."""
+        if "channel" not in change.kinds and not messages_moved(change):
             return
         if self._current is not None and self._current.id in change.deleted("channel"):
             self._current = None
+        if self.on_screen_or_defer():
+            self.show_channels()
+
+    def refresh_stale(self) -> None:
+        """Re-read the channels and their message counts."""
         self.show_channels()

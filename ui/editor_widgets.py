@@ -8,23 +8,27 @@ from ``controller.changed`` leaves it alone: nothing the person is typing is eve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QIcon, QImage
+from PySide6.QtGui import QFont, QIcon, QImage, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QTableWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench import images
+from workbench.changes import Change
 
 #: Milliseconds of typing pause after which a text field commits on its own.
 IDLE_COMMIT_MS = 1500
@@ -176,16 +180,6 @@ def hint_label(text: str = "") -> QLabel:
     return label
 
 
-def readonly_banner() -> QLabel:
-    """The strip that tells a person why nothing can be edited."""
-    label = QLabel("Read-only: this workbench is open for reading only, so editing is switched off.")
-    label.setWordWrap(True)
-    label.setAccessibleName("Read-only notice")
-    label.setStyleSheet("background: #FFF4D6; color: #5C4400; border: 1px solid #E8C77A; "
-                        "border-radius: 4px; padding: 6px 10px;")
-    return label
-
-
 def set_editable(widgets: list[QWidget], editable: bool) -> None:
     """Make inputs read-only (text stays selectable) or disable buttons and choosers."""
     for w in widgets:
@@ -227,3 +221,129 @@ def prepare_image(data: bytes) -> bytes:
         if raw and len(raw) <= images.MAX_IMAGE_BYTES:
             return raw
     raise ValueError("That image is too large to store, even scaled down.")
+
+
+class RefreshWhenShown:
+    """Mixin for editor pages: a change that arrives while the page is hidden behind another one
+    only marks it stale; the page refreshes when it is shown again.
+
+    A page on its own (no parent, as in a unit test or a dialog) always refreshes at once. The
+    refresh after showing runs from the event loop, so a ``show_…`` call that follows the show
+    (the main window's navigation) clears the flag first and nothing is read twice.
+    """
+
+    _stale = False
+
+    def on_screen_or_defer(self) -> bool:
+        """True when a refresh should run now; otherwise remember it for :meth:`showEvent`."""
+        widget: QWidget = self  # type: ignore[assignment]
+        if self._retired:
+            return False
+        if widget.parentWidget() is None or widget.isVisible():
+            return True
+        self._stale = True
+        return False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Run a refresh held back while hidden."""
+        super().showEvent(event)  # type: ignore[misc]
+        if self._stale:
+            QTimer.singleShot(0, self, self._refresh_if_stale)  # type: ignore[call-overload]
+
+    def retire(self) -> None:
+        """The page is being thrown away (its file closes): never refresh again."""
+        self._stale = False
+        self._retired = True
+
+    _retired = False
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale and not self._retired:
+            self._stale = False
+            self.refresh_stale()
+
+    def refresh_stale(self) -> None:
+        """Re-read what the page shows (subclasses)."""
+
+
+def personas_renamed_or_listed(change: Change, names: Mapping[str, str]) -> bool:
+    """Whether ``change`` adds, removes or renames a persona (so a list of persona names is stale).
+
+    Read from the change's row images alone: no query, whatever the size of the workbench.
+    """
+    if "persona" not in change.kinds:
+        return False
+    if change.created("persona") or change.deleted("persona"):
+        return True
+    for image in change.after:
+        if image.table == "personas" and image.values is not None:
+            if names.get(image.id) != image.values.get("name"):
+                return True
+    return False
+
+
+def messages_moved(change: Change) -> bool:
+    """Whether ``change`` adds or removes a message or moves one to another channel (so counts of
+    messages per channel are stale). A text edit is not: typing never recounts."""
+    if "message" not in change.kinds:
+        return False
+    if change.created("message") or change.deleted("message"):
+        return True
+    before = {b.id: b.values for b in change.before if b.table == "messages"}
+    for image in change.after:
+        if image.table == "messages" and image.values is not None:
+            old = before.get(image.id)
+            if old is None or old.get("channel_id") != image.values.get("channel_id"):
+                return True
+    return False
+
+
+def personas_of_messages(change: Change) -> set[str]:
+    """Personas whose messages ``change`` touched, read from its row images (no query)."""
+    found: set[str] = set()
+    for image in (*change.before, *change.after):
+        if image.table == "messages" and image.values is not None:
+            pid = image.values.get("persona_id")
+            if isinstance(pid, str):
+                found.add(pid)
+    return found
+
+
+#: Status colours for (light, dark) palettes: readable on the window colour of each.
+_STATUS_COLOURS = {"approved": ("#2E7D32", "#81C784"), "in_review": ("#B26A00", "#FFB74D"),
+                   "draft": ("#616161", "#BDBDBD"), "retired": ("#8A8A8A", "#9E9E9E"),
+                   "breach": ("#C62828", "#FF8A80")}
+
+
+def palette_is_dark(widget: QWidget) -> bool:
+    """Whether ``widget``'s palette is a dark one (its window darker than its text)."""
+    pal = widget.palette()
+    return pal.color(QPalette.ColorRole.Window).lightness() < pal.color(QPalette.ColorRole.WindowText).lightness()
+
+
+def status_colour(widget: QWidget, status: str) -> str:
+    """A status colour (approved green, in-review amber …) readable on ``widget``'s palette."""
+    light, dark = _STATUS_COLOURS.get(status, _STATUS_COLOURS["draft"])
+    return dark if palette_is_dark(widget) else light
+
+
+@contextmanager
+def filling(table: QTableWidget) -> Iterator[None]:
+    """Fill a table quickly: with "resize to contents" columns, every ``setItem`` re-measures the
+    whole column (seconds for a few thousand rows), so measure once at the end instead."""
+    header = table.horizontalHeader()
+    modes = [header.sectionResizeMode(i) for i in range(header.count())]
+    auto = QHeaderView.ResizeMode.ResizeToContents
+    blocked = table.blockSignals(True)
+    table.setUpdatesEnabled(False)
+    for i, mode in enumerate(modes):
+        if mode == auto:
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+    try:
+        yield
+    finally:
+        for i, mode in enumerate(modes):
+            if mode == auto:
+                header.setSectionResizeMode(i, auto)
+        table.setUpdatesEnabled(True)
+        table.blockSignals(blocked)

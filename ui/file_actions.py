@@ -168,7 +168,8 @@ def _load_document(source: Path) -> tuple[Any, str]:
 
 
 def import_file(window: MainWindow, source: str | None = None) -> None:
-    """File › Import…: a JSON document (replace by id) or another workbench (merge, ours wins)."""
+    """File › Import…: a JSON document (replace by id) or another workbench (merge; on conflicts the
+    person chooses to keep theirs or take ours, the second choice being its own undo step)."""
     c = window.controller
     if c is None or c.readonly:
         return
@@ -189,6 +190,22 @@ def import_file(window: MainWindow, source: str | None = None) -> None:
             return
         report = change.extra.get("report") if change is not None else None
         summary = report.summary() if report is not None else "Nothing to import."
+        if mode == "merge" and report is not None and report.conflicts:
+            # The merge kept ours; the person decides, and taking theirs is its own undo step.
+            if prompts.ask_merge_conflicts(window, src.name, summary) != prompts.TAKE_THEIRS:
+                window.statusBar().showMessage(f"Merged {src.name}; your version kept where both changed.", 6000)
+                return
+            try:
+                again = c.run(interchange.ImportDocument(document, mode="theirs",
+                                                         label=f"Take Theirs from {src.name}"), raise_errors=True)
+            except errors.WorkbenchError as exc:
+                prompts.show_error(window, "Import Failed", f"Your version was kept.\n\n{exc}")
+                return
+            report = again.extra.get("report") if again is not None else None
+            summary = report.summary() if report is not None else summary
+            prompts.show_info(window, "Import Finished", f"Took their version from {src.name}.\n\n{summary}\n\n"
+                              "Edit › Undo takes that back; undo again takes back the merge.")
+            return
         prompts.show_info(window, "Import Finished", f"Imported {src.name}.\n\n{summary}\n\n"
                           "Edit › Undo takes the whole import back.")
 

@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 from ui.controller import WorkbenchController
 from ui.editor_widgets import (
     FieldCommitter,
+    RefreshWhenShown,
+    filling,
     hint_label,
-    readonly_banner,
+    personas_renamed_or_listed,
     section_header,
     set_editable,
     title_label,
@@ -45,7 +47,7 @@ KIND_HINTS = {"prefer": "A word we want everyone to use.",
 _ID = Qt.ItemDataRole.UserRole
 
 
-class LingoEditor(QWidget):
+class LingoEditor(RefreshWhenShown, QWidget):
     """Table of terms with add / edit / delete."""
 
     def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:
@@ -53,11 +55,12 @@ class LingoEditor(QWidget):
         self.controller = controller
         self.terms: list[TermView] = []
         self._current: TermView | None = None
+        #: Persona names for "Applies to", re-read only when a persona is added, removed or renamed.
+        self._names: dict[str, str] = {}
+        self._names_stale = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(6)
-        self.banner = readonly_banner()
-        layout.addWidget(self.banner)
         layout.addWidget(title_label("Lingo"))
         layout.addWidget(hint_label("The shared vocabulary. Avoided words are underlined in messages as "
                                     "people type, with the preferred word as a one-click fix."))
@@ -133,30 +136,28 @@ class LingoEditor(QWidget):
     # --- showing -----------------------------------------------------------------------------
 
     def show_terms(self) -> None:
-        """Reload the table (keeps the selected term)."""
+        """Reload the table (keeps the selected term); persona choices only when they went stale."""
+        self._stale = False
         keep = self._current.id if self._current else None
         wb = self.controller.workbench
         self.terms = sorted(wb.terms(), key=lambda t: (("avoid", "prefer", "define").index(t.kind)
                                                         if t.kind in KIND_LABELS else 9, t.term.casefold()))
-        names = {p.id: p.name for p in wb.persona_summaries()}
-        self.scope.blockSignals(True)
-        self.scope.clear()
-        self.scope.addItem("Everyone", None)
-        for pid, name in sorted(names.items(), key=lambda kv: kv[1].casefold()):
-            self.scope.addItem(f"Only {name}", pid)
-        self.scope.blockSignals(False)
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(self.terms))
-        for r, t in enumerate(self.terms):
-            values = [t.term, KIND_LABELS.get(t.kind, t.kind), t.replacement,
-                      names.get(t.persona_id, "?") if t.persona_id else "Everyone", " ".join(t.note.split())]
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                item.setData(_ID, t.id)
-                if c == 4:
-                    item.setToolTip(t.note)
-                self.table.setItem(r, c, item)
-        self.table.blockSignals(False)
+        if keep:  # the selected term as it is now (its kind or text may have changed)
+            self._current = next((t for t in self.terms if t.id == keep), self._current)
+        if self._names_stale:
+            self._load_persona_choices()
+        names = self._names
+        with filling(self.table):
+            self.table.setRowCount(len(self.terms))
+            for r, t in enumerate(self.terms):
+                values = [t.term, KIND_LABELS.get(t.kind, t.kind), t.replacement,
+                          names.get(t.persona_id, "?") if t.persona_id else "Everyone", " ".join(t.note.split())]
+                for c, v in enumerate(values):
+                    item = QTableWidgetItem(v)
+                    item.setData(_ID, t.id)
+                    if c == 4:
+                        item.setToolTip(t.note)
+                    self.table.setItem(r, c, item)
         self._apply_read_only()
         if keep and self.select_term(keep):
             return
@@ -165,6 +166,17 @@ class LingoEditor(QWidget):
         else:
             self._current = None
             self._reload_form()
+
+    def _load_persona_choices(self) -> None:
+        """Every persona's name, for the "Applies to" chooser (the one read that grows with the file)."""
+        self._names = {p.id: p.name for p in self.controller.workbench.persona_summaries()}
+        self._names_stale = False
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        self.scope.addItem("Everyone", None)
+        for pid, name in sorted(self._names.items(), key=lambda kv: kv[1].casefold()):
+            self.scope.addItem(f"Only {name}", pid)
+        self.scope.blockSignals(False)
 
     def select_term(self, term_id: str) -> bool:
         """Select a term by id; returns whether it exists."""
@@ -206,7 +218,6 @@ class LingoEditor(QWidget):
     def _apply_read_only(self) -> None:
         ro = self.controller.readonly
         has = self._current is not None
-        self.banner.setVisible(ro)
         set_editable([self.term, self.note, self.replacement], not ro and has)
         set_editable([self.kind, self.scope], not ro and has)
         self.new_button.setEnabled(not ro)
@@ -238,14 +249,20 @@ class LingoEditor(QWidget):
         self.controller.run(commands.DeleteTerm(self._current.id))
 
     def _on_changed(self, change: Change) -> None:
-        if not change.kinds & {"term", "persona"}:
+        """Refresh from the change record: terms when a term changed; persona choices only when a
+        persona was added, removed or renamed; nothing at all while the page is hidden."""
+        if personas_renamed_or_listed(change, self._names):
+            self._names_stale = True
+        elif "term" not in change.kinds:
             return
         if self._current is not None and self._current.id in change.deleted("term"):
             self._current = None
-        fresh = {t.id: t for t in self.controller.workbench.terms()}
-        if self._current is not None and self._current.id in fresh:
-            self._current = fresh[self._current.id]
-            self.show_terms()
+        if not self.on_screen_or_defer():
+            return
+        self.refresh_stale()
+
+    def refresh_stale(self) -> None:
+        """Re-read the terms (and persona choices if stale), keeping the selection and any typing."""
+        self.show_terms()
+        if self._current is not None:
             self._reload_form(force=False)
-        else:
-            self.show_terms()

@@ -35,6 +35,7 @@ from . import edit_actions, file_actions, prompts, settings
 from .background import BackgroundQuery
 from .controller import WorkbenchController
 from .coverage_view import CoverageView
+from .editor_widgets import RefreshWhenShown
 from .export_dialog import PlaybookExport
 from .navigator import Navigator
 from .open_errors import OPEN_OTHER, READ_ONLY, OpenErrorDialog
@@ -357,6 +358,9 @@ class MainWindow(QMainWindow):
             if widget is not None:
                 self._sidebar_layout.removeWidget(widget)
                 widget.deleteLater()
+        for page in self.pages.values():
+            if isinstance(page, RefreshWhenShown):
+                page.retire()  # removing pages shows the next one: no refresh of a closing file
         for page in self.pages.values():
             self.stack.removeWidget(page)
             page.deleteLater()

@@ -18,8 +18,8 @@ import html
 import re
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
 #: Only this much of a text is previewed; the rest is summarised in a note.
@@ -226,12 +226,19 @@ class MarkdownView(QTextBrowser):
         self._pending = text
         self.render_now()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Re-render for a new (light or dark) palette: the placeholder colour is baked into the HTML."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_pending"):
+            self.render_now()
+
     def render_now(self) -> None:
         """Render the pending text now."""
         self._timer.stop()
         body = render_markdown(self._pending)
         if not body:
-            body = f"<p style='color:#888'><em>{html.escape(self._placeholder)}</em></p>"
+            muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+            body = f"<p style='color:{muted}'><em>{html.escape(self._placeholder)}</em></p>"
         bar = self.verticalScrollBar()
         keep = bar.value()
         self.setHtml(body)

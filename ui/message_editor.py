@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -37,10 +37,12 @@ from ui.editor_widgets import (
     STAGE_LABELS,
     STATUS_LABELS,
     FieldCommitter,
+    RefreshWhenShown,
     hint_label,
-    readonly_banner,
+    palette_is_dark,
     section_header,
     set_editable,
+    status_colour,
     status_icon,
     title_label,
 )
@@ -67,7 +69,7 @@ def _when(stamp: str) -> str:
     return stamp[:16].replace("T", " ") if stamp else ""
 
 
-class MessageEditor(QWidget):
+class MessageEditor(RefreshWhenShown, QWidget):
     """Edits one message; ``show_message(id)`` chooses which."""
 
     open_persona_requested = Signal(str)
@@ -110,8 +112,6 @@ class MessageEditor(QWidget):
         body = QVBoxLayout(page)
         body.setContentsMargins(24, 16, 24, 24)
         body.setSpacing(6)
-        self.banner = readonly_banner()
-        body.addWidget(self.banner)
 
         top = QHBoxLayout()
         self.title = title_label("Message")
@@ -150,8 +150,6 @@ class MessageEditor(QWidget):
 
         self.in_force = QFrame()
         self.in_force.setObjectName("inForce")
-        self.in_force.setStyleSheet("#inForce { border: 1px solid #8BC34A; border-radius: 6px; "
-                                    "background: rgba(46,125,50,0.07); }")
         inf = QVBoxLayout(self.in_force)
         inf.setContentsMargins(12, 8, 12, 8)
         self.in_force_title = QLabel()
@@ -250,6 +248,7 @@ class MessageEditor(QWidget):
         self.headline.editing_finished.connect(self._committers["headline"].flush)
         self.cta.editing_finished.connect(self._committers["call_to_action"].flush)
         self.stack.setCurrentWidget(self.empty)
+        self._restyle()
 
     def _committer_for(self, key: str) -> Callable[[str], None]:
         return lambda text: self._commit(key, text)
@@ -268,6 +267,7 @@ class MessageEditor(QWidget):
     def show_message(self, message_id: str | None) -> None:
         """Show a message (or the empty page when ``None`` or unknown)."""
         self.flush()
+        self._stale = False
         m = self.controller.workbench.message(message_id) if message_id else None
         if m is None:
             self.message_id = None
@@ -313,9 +313,7 @@ class MessageEditor(QWidget):
         self.status_badge.setToolTip(f"Status: {words}")
         self.status_badge.setAccessibleDescription(words)
         self.status_badge.setText(f"● {words}")
-        colour = {"approved": "#2E7D32", "in_review": "#B26A00", "draft": "#616161", "retired": "#9E9E9E"}
-        self.status_badge.setStyleSheet(f"font-weight: bold; color: {colour.get(m.status, '#616161')}; "
-                                        "padding: 4px 10px; border: 1px solid palette(mid); border-radius: 10px;")
+        self._style_status(m.status)
         if m.status == "approved":
             text = f"Approved by <b>{html.escape(m.approved_by)}</b> on {_when(m.approved_at)}."
             if m.override_reason:
@@ -345,9 +343,27 @@ class MessageEditor(QWidget):
             b.setEnabled(not ro and status in allowed)
         self.delete_button.setEnabled(not ro)
 
+    def _style_status(self, status: str) -> None:
+        self.status_badge.setStyleSheet(f"font-weight: bold; color: {status_colour(self, status)}; "
+                                        "padding: 4px 10px; border: 1px solid palette(mid); border-radius: 10px;")
+
+    def _restyle(self) -> None:
+        """Colours for the current palette (light or dark); run again when the palette changes."""
+        green = status_colour(self, "approved")
+        tint = "rgba(129,199,132,0.12)" if palette_is_dark(self) else "rgba(46,125,50,0.07)"
+        self.in_force.setStyleSheet(f"#inForce {{ border: 1px solid {green}; border-radius: 6px; "
+                                    f"background: {tint}; }}")
+        if self._message is not None:
+            self._style_status(self._message.status)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Follow a switch between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "in_force"):
+            self._restyle()
+
     def _apply_read_only(self) -> None:
         ro = self.controller.readonly
-        self.banner.setVisible(ro)
         set_editable([self.headline, self.body, self.cta, self.notes, self.channel, self.stage], not ro)
 
     # --- lingo -------------------------------------------------------------------------------
@@ -475,17 +491,33 @@ class MessageEditor(QWidget):
             self.open_persona_requested.emit(self._message.persona_id)
 
     def _on_changed(self, change: Change) -> None:
+        """Refresh from the change record: only when it touches this message, its persona, the
+        lingo or the channels; while the page is hidden only remember to refresh on show."""
         if self.message_id is None:
             return
         if self.message_id in change.deleted("message"):
             self.show_message(None)
             return
         kinds = change.kinds
-        if kinds & {"term", "persona"}:
-            self._checker = self.controller.workbench.checker()
-            if self._message is not None:
-                self._persona = self.controller.workbench.persona(self._message.persona_id)
-        if self.message_id in change.ids("message") or kinds & {"term", "persona", "channel"}:
-            m = self.controller.workbench.message(self.message_id)
-            if m is not None:
-                self._load(m)
+        if "term" in kinds:
+            self._checker = None  # rebuilt on refresh: the vocabulary changed
+        persona_id = self._message.persona_id if self._message is not None else None
+        if not (self.message_id in change.ids("message") or kinds & {"term", "channel"}
+                or persona_id in change.ids("persona")):
+            return
+        if self.on_screen_or_defer():
+            self.refresh_stale()
+
+    def refresh_stale(self) -> None:
+        """Re-read the shown message (and its persona); fields being typed in are left alone."""
+        if self.message_id is None:
+            return
+        wb = self.controller.workbench
+        m = wb.message(self.message_id)
+        if m is None:
+            self.show_message(None)
+            return
+        if self._checker is None:
+            self._checker = wb.checker()
+        self._persona = wb.persona(m.persona_id)
+        self._load(m)

@@ -21,7 +21,6 @@ from ui.controller import WorkbenchController
 from ui.editor_widgets import (
     FieldCommitter,
     hint_label,
-    readonly_banner,
     section_header,
     set_editable,
     title_label,
@@ -43,8 +42,6 @@ class NarrativeEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(6)
-        self.banner = readonly_banner()
-        layout.addWidget(self.banner)
         layout.addWidget(title_label("Brand narrative"))
         layout.addWidget(hint_label("Who we are and what we promise, in words every persona's messaging builds "
                                     "on. It opens every playbook."))
@@ -106,7 +103,6 @@ class NarrativeEditor(QWidget):
         for key, c in self._committers.items():
             c.load(getattr(info, key), force=force)
         ro = self.controller.readonly
-        self.banner.setVisible(ro)
         set_editable([self.name, self.organization, self.narrative], not ro)
         self.logo.set_read_only(ro)
 

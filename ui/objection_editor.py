@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 from ui.controller import WorkbenchController
 from ui.editor_widgets import (
     FieldCommitter,
+    RefreshWhenShown,
+    filling,
     hint_label,
-    readonly_banner,
+    personas_renamed_or_listed,
     section_header,
     set_editable,
     title_label,
@@ -40,7 +42,7 @@ def _when(stamp: str) -> str:
     return stamp[:10] if stamp else "—"
 
 
-class ObjectionEditor(QWidget):
+class ObjectionEditor(RefreshWhenShown, QWidget):
     """Objections for one persona (or everyone) with the selected one's response."""
 
     def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:
@@ -49,12 +51,12 @@ class ObjectionEditor(QWidget):
         self.persona_id: str | None = None
         self.objections: list[ObjectionView] = []
         self._current: ObjectionView | None = None
+        #: Persona names (chooser and column), re-read only when a persona is added, removed or renamed.
         self._names: dict[str, str] = {}
+        self._names_stale = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(6)
-        self.banner = readonly_banner()
-        layout.addWidget(self.banner)
         self.title = title_label("Objections")
         layout.addWidget(self.title)
         layout.addWidget(hint_label("What prospects say, as sales hears it, and the response the team "
@@ -133,35 +135,40 @@ class ObjectionEditor(QWidget):
             self._flush()
             self._current = None
         self.persona_id = persona_id
-        wb = self.controller.workbench
-        self._names = {p.id: p.name for p in wb.persona_summaries()}
+        self._stale = self._table_stale = False
+        if self._names_stale:
+            self._load_persona_choices()
         self.title.setText(f"Objections — {self._names[persona_id]}" if persona_id in self._names
                            else "Objections")
         self.table.setColumnHidden(1, persona_id is not None)
+        self._reload_table()
+
+    def _load_persona_choices(self) -> None:
+        """Every persona's name, for the chooser and the Persona column (grows with the file)."""
+        self._names = {p.id: p.name for p in self.controller.workbench.persona_summaries()}
+        self._names_stale = False
         self.persona.blockSignals(True)
         self.persona.clear()
         for pid, name in sorted(self._names.items(), key=lambda kv: kv[1].casefold()):
             self.persona.addItem(name, pid)
         self.persona.blockSignals(False)
-        self._reload_table()
 
     def _reload_table(self) -> None:
         keep = self._current.id if self._current else None
         self.objections = sorted(self.controller.workbench.objections(self.persona_id),
                                  key=lambda o: (-o.heard_count, o.objection.casefold()))
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(self.objections))
-        for r, o in enumerate(self.objections):
-            values = [" ".join(o.objection.split()), self._names.get(o.persona_id, "?"), str(o.heard_count),
-                      _when(o.last_heard)]
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                if c == 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if c == 0:
-                    item.setToolTip(o.objection)
-                self.table.setItem(r, c, item)
-        self.table.blockSignals(False)
+        with filling(self.table):
+            self.table.setRowCount(len(self.objections))
+            for r, o in enumerate(self.objections):
+                values = [" ".join(o.objection.split()), self._names.get(o.persona_id, "?"), str(o.heard_count),
+                          _when(o.last_heard)]
+                for c, v in enumerate(values):
+                    item = QTableWidgetItem(v)
+                    if c == 2:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    if c == 0:
+                        item.setToolTip(o.objection)
+                    self.table.setItem(r, c, item)
         if keep and self.select_objection(keep):
             self._reload_form(force=False)
         elif self.objections:
@@ -216,7 +223,6 @@ class ObjectionEditor(QWidget):
             self.stats.setText("")
         ro = self.controller.readonly
         has = o is not None
-        self.banner.setVisible(ro)
         set_editable([self.objection, self.response], not ro and has)
         set_editable([self.persona, self.heard_button], not ro and has)
         self.new_button.setEnabled(not ro and bool(self._names))
@@ -257,12 +263,36 @@ class ObjectionEditor(QWidget):
             self.controller.run(commands.RecordObjectionHeard(self._current.id))
 
     def _on_changed(self, change: Change) -> None:
-        if not change.kinds & {"objection", "persona"}:
+        """Refresh from the change record: the table when an objection changed or a persona was
+        renamed or removed; the persona chooser alone when one was added; nothing while hidden."""
+        if personas_renamed_or_listed(change, self._names):
+            self._names_stale = True
+            if not (change.created("persona") and "objection" not in change.kinds
+                    and not change.deleted("persona")):
+                self._table_stale = True
+        elif "objection" in change.kinds:
+            self._table_stale = True
+        else:
             return
         if self._current is not None and self._current.id in change.deleted("objection"):
             self._current = None
-        if "persona" in change.kinds:
-            self.show_objections(self.persona_id if self.persona_id in {
-                p.id for p in self.controller.workbench.persona_summaries()} else None)
-        else:
+        if not self.on_screen_or_defer():
+            return
+        self.refresh_stale()
+
+    _table_stale = False
+
+    def refresh_stale(self) -> None:
+        """Re-read what went stale: persona names, the objections, keeping the selection."""
+        table, self._table_stale = self._table_stale, False
+        if self._names_stale:
+            self._load_persona_choices()
+            if self.persona_id is not None and self.persona_id not in self._names:
+                self.show_objections(None)
+                return
+            if table:
+                self.show_objections(self.persona_id)
+            else:  # a new persona: only the chooser grows; keep the form's persona shown
+                self._reload_form(force=False)
+        elif table:
             self._reload_table()

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from ui.controller import WorkbenchController
 from ui.editor_widgets import (
     FieldCommitter,
+    RefreshWhenShown,
     hint_label,
-    readonly_banner,
+    personas_of_messages,
     section_header,
     set_editable,
     status_icon,
@@ -75,7 +76,7 @@ _UNDO_LABELS = {"name": "Rename Persona", "story": "Edit Story", "dont": "Edit D
                 "Change Technology Comfort", "status": "Change Persona Status"}
 
 
-class PersonaEditor(QWidget):
+class PersonaEditor(RefreshWhenShown, QWidget):
     """Edits one persona; ``show_persona(id)`` chooses which."""
 
     open_message_requested = Signal(str)
@@ -114,8 +115,6 @@ class PersonaEditor(QWidget):
         body = QVBoxLayout(page)
         body.setContentsMargins(24, 16, 24, 24)
         body.setSpacing(6)
-        self.banner = readonly_banner()
-        body.addWidget(self.banner)
         body.addLayout(self._build_header())
         body.addWidget(section_header("At a glance"))
         body.addLayout(self._build_glance())
@@ -300,6 +299,7 @@ class PersonaEditor(QWidget):
     def show_persona(self, persona_id: str | None) -> None:
         """Show a persona (or the empty page when ``None`` or unknown)."""
         self.flush()
+        self._stale = False
         self.persona_id = persona_id
         persona = self.controller.workbench.persona(persona_id) if persona_id else None
         if persona is None:
@@ -345,7 +345,6 @@ class PersonaEditor(QWidget):
 
     def _apply_read_only(self) -> None:
         ro = self.controller.readonly
-        self.banner.setVisible(ro)
         set_editable([c.widget for c in self._committers.values()], not ro)
         set_editable([self.comfort, self.status], not ro)
         for field in self.lists.values():
@@ -389,22 +388,40 @@ class PersonaEditor(QWidget):
             self.new_message_requested.emit(self.persona_id)
 
     def _on_changed(self, change: Change) -> None:
+        """Refresh from the change record: only when it touches this persona, its messages, the
+        lingo or the channels; while the page is hidden only remember to refresh on show."""
         if self.persona_id is None:
             return
-        kinds = change.kinds
         if self.persona_id in change.deleted("persona"):
             self.show_persona(None)
             return
-        if "term" in kinds or "persona" in kinds:
-            self._checker = self.controller.workbench.checker()
-        if self.persona_id in change.ids("persona"):
-            persona = self.controller.workbench.persona(self.persona_id)
-            if persona is not None:
-                self._load(persona)
-                self.portrait.set_image(self.controller.workbench.portrait(persona.id))
-        elif "term" in kinds:
-            self.story.highlighter.rehighlight()
-        if kinds & {"message", "channel"}:
+        kinds = change.kinds
+        if "term" in kinds:
+            self._checker = None  # rebuilt on refresh: the vocabulary changed
+        if not (self.persona_id in change.ids("persona") or kinds & {"term", "channel"}
+                or self.persona_id in personas_of_messages(change)):
+            return
+        if not self.on_screen_or_defer():
+            return
+        if self.persona_id in change.ids("persona") or kinds & {"term", "channel"}:
+            self.refresh_stale()
+        else:
             self._load_messages()
-            if "channel" in kinds and self._persona is not None:
-                self._load(self._persona)
+
+    def refresh_stale(self) -> None:
+        """Re-read the shown persona and its messages; fields being typed in are left alone."""
+        if self.persona_id is None:
+            return
+        wb = self.controller.workbench
+        persona = wb.persona(self.persona_id)
+        if persona is None:
+            self.show_persona(None)
+            return
+        if self._checker is None:
+            self._checker = wb.checker()
+        old = self._persona
+        self._load(persona)
+        if old is None or old.has_portrait != persona.has_portrait or old.updated_at != persona.updated_at:
+            self.portrait.set_image(wb.portrait(persona.id))
+        self.story.highlighter.rehighlight()
+        self._load_messages()

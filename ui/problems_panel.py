@@ -7,6 +7,8 @@ jump to the message, persona or matrix cell the problem is about.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -21,6 +23,10 @@ KIND_ICON = {"breach": "breach", "gap": "missing", "persona": "breach", "accepte
 KIND_WORD = {"breach": "Lingo breach", "gap": "Coverage gap", "persona": "Persona wording",
              "accepted": "Accepted with override"}
 REFRESH_DELAY_MS = 400
+#: Longest wait after an edit before re-checking (a check of a huge file waits this long at most).
+MAX_DELAY_MS = 10_000
+#: Message columns that never change a problem: editing only these does not re-check.
+_QUIET_MESSAGE_COLUMNS = frozenset({"notes", "updated_at", "updated_by", "breach_count"})
 FIELD_WORD = {"headline": "headline", "body": "body", "call_to_action": "call to action", "notes": "notes"}
 
 
@@ -58,6 +64,8 @@ class ProblemsPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.problems: list[Problem] = []
+        self._last_check_ms = 0
+        self._started = 0.0
         self.summary = QLabel("Checking…")
         self.summary.setAccessibleName("Problems summary")
         self.list = QListWidget()
@@ -87,11 +95,17 @@ class ProblemsPanel(QWidget):
         self._timer.start()
 
     def _on_change(self, change: Change) -> None:
-        if change.kinds & {"persona", "channel", "message", "term"}:
-            self._timer.start()
+        if not change.kinds & {"persona", "channel", "message", "term"}:
+            return
+        if change.kinds <= {"message", "revision"} and _only_quiet_columns(change):
+            return  # e.g. internal notes: no problem can appear or go away
+        # A full check reads every message on a pool thread, but it still shares the interpreter
+        # with typing: wait for a pause that grows with how long the last check took.
+        self._timer.start(max(REFRESH_DELAY_MS, min(MAX_DELAY_MS, 2 * self._last_check_ms)))
 
     def refresh(self) -> None:
         """Re-check the workbench in the background; the list updates when the check is done."""
+        self._started = time.perf_counter()
         self._query.start(self.controller.workbench.problems)
 
     @property
@@ -101,6 +115,9 @@ class ProblemsPanel(QWidget):
 
     def _show(self, problems: object) -> None:
         assert isinstance(problems, list)
+        if self._started:
+            self._last_check_ms = int((time.perf_counter() - self._started) * 1000)
+            self._started = 0.0
         self.problems = problems
         self.list.clear()
         for p in problems:
@@ -122,3 +139,17 @@ class ProblemsPanel(QWidget):
     def refresh_palette(self) -> None:
         """Redraw icons for a new palette."""
         self._show(self.problems)
+
+
+def _only_quiet_columns(change: Change) -> bool:
+    """Whether every message row in ``change`` kept its text, status, channel and persona."""
+    before = {b.id: b.values for b in change.before if b.table == "messages"}
+    for image in change.after:
+        if image.table != "messages":
+            continue
+        old = before.get(image.id)
+        if old is None or image.values is None:
+            return False
+        if any(old.get(k) != v for k, v in image.values.items() if k not in _QUIET_MESSAGE_COLUMNS):
+            return False
+    return True

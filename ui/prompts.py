@@ -17,6 +17,8 @@ IMPORT_FILTER = "Workbench or JSON (*.workbench *.json);;JSON documents (*.json)
 SAVE_COPY = "save_copy"
 KEEP_OPEN = "keep"
 CLOSE_ANYWAY = "close"
+KEEP_MINE = "mine"
+TAKE_THEIRS = "theirs"
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
@@ -27,6 +29,24 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
     """An informational message (an import report, a finished hand-off)."""
     QMessageBox.information(parent, title, text)
+
+
+def ask_merge_conflicts(parent: QWidget | None, source: str, summary: str) -> str:
+    """A merge kept our version where both files changed a row: keep that, or take theirs?
+
+    Returns :data:`KEEP_MINE` or :data:`TAKE_THEIRS`; closing the box keeps mine (nothing more changes).
+    """
+    box = QMessageBox(QMessageBox.Icon.Question, "Merge Conflicts",
+                      f"{source} was merged in. Where both files changed the same thing, your version "
+                      "was kept.", parent=parent)
+    box.setInformativeText(f"{summary}\n\nTake Theirs replaces those with the version from {source}; "
+                           "Edit › Undo takes that back on its own.")
+    mine = box.addButton("Keep Mine", QMessageBox.ButtonRole.AcceptRole)
+    theirs = box.addButton("Take Theirs", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(mine)
+    box.setEscapeButton(mine)
+    box.exec()
+    return TAKE_THEIRS if box.clickedButton() is theirs else KEEP_MINE
 
 
 def confirm(parent: QWidget | None, title: str, text: str, ok_label: str) -> bool:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,12 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from ui.controller import WorkbenchController
-from ui.editor_widgets import STATUS_LABELS, hint_label, status_icon
+from ui.editor_widgets import STATUS_LABELS, hint_label, palette_is_dark, status_icon
 from workbench.changes import Change
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 _DEL = "background:#FDDCDC;color:#8E1B1B;text-decoration:line-through;"
 _INS = "background:#D6F5D6;color:#1B5E20;"
+#: The same marks for a dark palette: dark tints, light text.
+_DEL_DARK = "background:#5C2326;color:#FFCDD2;text-decoration:line-through;"
+_INS_DARK = "background:#1E4620;color:#C8E6C9;"
 #: Diffs of texts longer than this compare lines, not words (keeps difflib fast).
 MAX_WORD_DIFF_TOKENS = 20_000
 
@@ -58,8 +61,10 @@ class Version:
         return f"{self.headline}\n\n{self.body}\n\n{self.call_to_action}".strip()
 
 
-def word_diff(old: str, new: str) -> tuple[str, str]:
-    """HTML for the old and the new text with removed / added words highlighted (all escaped)."""
+def word_diff(old: str, new: str, dark: bool = False) -> tuple[str, str]:
+    """HTML for the old and the new text with removed / added words highlighted (all escaped);
+    ``dark`` picks colours readable on a dark palette."""
+    deleted, inserted = (_DEL_DARK, _INS_DARK) if dark else (_DEL, _INS)
     a = _TOKEN.findall(old)
     b = _TOKEN.findall(new)
     if len(a) + len(b) > 2 * MAX_WORD_DIFF_TOKENS:
@@ -75,9 +80,9 @@ def word_diff(old: str, new: str) -> tuple[str, str]:
             right.append(new_part)
             continue
         if old_part:
-            left.append(f"<span style='{_DEL}'>{old_part}</span>")
+            left.append(f"<span style='{deleted}'>{old_part}</span>")
         if new_part:
-            right.append(f"<span style='{_INS}'>{new_part}</span>")
+            right.append(f"<span style='{inserted}'>{new_part}</span>")
 
     def wrap(parts: list[str]) -> str:
         return ("<div style='white-space:pre-wrap; '>"
@@ -212,9 +217,15 @@ class RevisionHistory(QWidget):
             self.old_view.clear()
             self.new_view.clear()
             return
-        left, right = word_diff(self.versions[i].text(), self.versions[j].text())
+        left, right = word_diff(self.versions[i].text(), self.versions[j].text(), palette_is_dark(self))
         self.old_view.setHtml(left)
         self.new_view.setHtml(right)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Re-render the diff in colours for a new (light or dark) palette."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "new_combo"):
+            self.refresh_diff()
 
     def _pick_from_list(self, row: int) -> None:
         # Picking a version compares it with the one before it: "what did this revision change?"

@@ -189,6 +189,7 @@ def render_all(outdir: Path) -> list[Path]:
     window.palette_changed()
     shot("13-dark-persona", lambda: window.show_persona(people[0].id))
     shot("14-dark-coverage", window.show_coverage)
+    shot("16-dark-message-editor", lambda: window.show_message(str(message_id)))
     apply_scheme(app, dark=False)
     window.palette_changed()
 

@@ -27,8 +27,8 @@ from .model import APPLICATION_ID, SCHEMA_VERSION, Base
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Upper bound on the time any one open-time check may take on a small hostile file; larger files
 #: get :data:`DEADLINE_PER_MB_S` more per megabyte (a legitimate 200 MB file needs its full check).
-OPEN_DEADLINE_S = 4.0
-DEADLINE_PER_MB_S = 0.05
+OPEN_DEADLINE_S = 10.0
+DEADLINE_PER_MB_S = 0.25  # generous: a loaded 2-core laptop must still open an 800 MB file
 
 #: Words a CREATE TABLE / CREATE INDEX statement of ours may contain besides the names of its own
 #: table and columns. Anything else — CHECK, GENERATED … AS, DEFAULT, COLLATE, ON DELETE CASCADE,
