@@ -108,9 +108,7 @@ class ChannelEditor(RefreshWhenShown, QWidget):
         keep = self._current.id if self._current else None
         wb = self.controller.workbench
         self.channels = wb.channels()
-        counts: dict[str, int] = {}
-        for m in wb.messages():
-            counts[m.channel_id] = counts.get(m.channel_id, 0) + 1
+        counts = wb.message_counts_by_channel()  # one grouped query, not every message
         self.list.blockSignals(True)
         self.list.clear()
         for c in self.channels:
@@ -127,7 +125,7 @@ class ChannelEditor(RefreshWhenShown, QWidget):
 
     def message_count(self, channel_id: str) -> int:
         """How many messages are written for a channel."""
-        return len(self.controller.workbench.messages(channel_id=channel_id))
+        return self.controller.workbench.message_counts_by_channel().get(channel_id, 0)
 
     def _row_changed(self, row: int, force: bool = True) -> None:
         new = self.channels[row] if 0 <= row < len(self.channels) else None

@@ -503,6 +503,12 @@ def problems(s: Session, fresh: bool = False) -> list[Problem]:
     return found
 
 
+def message_counts_by_channel(s: Session) -> dict[str, int]:
+    """Channel id → number of messages (one grouped query; the channel list shows it)."""
+    return {cid: int(n) for cid, n in s.execute(
+        select(Message.channel_id, func.count()).group_by(Message.channel_id))}
+
+
 def counts(s: Session) -> Counts:
     """Totals for ``info`` and the status bar."""
     by_status = {st: 0 for st in ("draft", "in_review", "approved", "retired")}

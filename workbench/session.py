@@ -503,6 +503,10 @@ class Workbench:
         """Lingo breaches and coverage gaps."""
         return self.read(queries.problems)
 
+    def message_counts_by_channel(self) -> dict[str, int]:
+        """Channel id → number of messages."""
+        return self.read(queries.message_counts_by_channel)
+
     def counts(self) -> Counts:
         """Totals."""
         return self.read(queries.counts)
