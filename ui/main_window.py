@@ -13,7 +13,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -73,6 +73,8 @@ class MainWindow(QMainWindow):
 
     #: A workbench was opened and its views built: the file path.
     file_opened = Signal(str)
+    #: The file's views are painted (possibly still read-only while it is prepared for editing).
+    file_shown = Signal(str)
     #: Opening failed (after the dialog): the file path.
     open_failed = Signal(str)
     #: The open workbench was closed.
@@ -180,7 +182,11 @@ class MainWindow(QMainWindow):
 
         def work() -> object:
             try:
-                return Workbench.open(path, ctx, readonly=readonly)
+                if readonly:
+                    return Workbench.open(path, ctx, readonly=True)
+                # Paint from the user's file at once; the working copy is made afterwards on a pool
+                # thread (an 800 MB file takes seconds to check and copy). See _on_opened.
+                return Workbench.open_deferred(path, ctx)
             except Exception as exc:  # handed back to the GUI thread as a value, to show a dialog
                 return exc
 
@@ -206,10 +212,52 @@ class MainWindow(QMainWindow):
             result.close()  # the person kept the old file open; give this one back
             return
         self._install(WorkbenchController(result), result)
-        if not result.readonly:
+        if result.preparing:
+            self._prepare_for_editing(result)
+        if not result.readonly or result.preparing:
             settings.LAST_FILE.set(str(path))
         settings.add_recent(str(path))
-        self.file_opened.emit(str(path))
+        self.file_shown.emit(str(path))
+        if not result.preparing:
+            self.file_opened.emit(str(path))
+
+    def _prepare_for_editing(self, wb: Workbench) -> None:
+        """Check and copy the file on a pool thread; then rebuild the views as an editable session."""
+        self.statusBar().showMessage(f"Preparing {wb.path.name} for editing…")
+        self._preparing = BackgroundQuery(self)
+
+        def work() -> object:
+            try:
+                wb.finish_opening()
+                return wb
+            except Exception as exc:  # shown on the GUI thread
+                return exc
+
+        self._preparing.finished.connect(lambda result: self._on_prepared(wb, result))
+        self._preparing.start(work)
+
+    def _on_prepared(self, wb: Workbench, result: object) -> None:
+        self.statusBar().clearMessage()
+        c = self.controller
+        if c is None or c.workbench is not wb:
+            return  # closed or replaced meanwhile (finish_opening gave the file back)
+        if isinstance(result, Exception):
+            prompts.show_error(self, "Could not open for editing",
+                               f"{result}\n\nThe workbench stays open read-only.")
+            self.readonly_bar.show_message(
+                "This workbench is open read-only: you can read, search and export it, but not change it.",
+                "Try Editing Again")
+            self.file_opened.emit(str(wb.path))
+            return
+        persona, message = self.current_persona, self.current_message
+        self._teardown()
+        c.deleteLater()
+        self._install(WorkbenchController(wb), wb)
+        if message:
+            self.show_message(message)
+        elif persona:
+            self.show_persona(persona)
+        self.file_opened.emit(str(wb.path))
 
     def _install(self, controller: WorkbenchController, wb: Workbench) -> None:
         """Build every per-file view over ``controller`` and wire their requests together."""
@@ -250,7 +298,10 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.search_panel.field, self.navigator.tree)
         self.status.show_file(wb)
         self.status.show_save_state("saved", "")
-        if wb.readonly:
+        if wb.preparing:
+            self.readonly_bar.show_message(
+                "Preparing this workbench for editing… You can read and search it meanwhile.")
+        elif wb.readonly:
             self.readonly_bar.show_message(
                 "This workbench is open read-only: you can read, search and export it, but not change it.",
                 "Try Editing Again")
@@ -591,6 +642,15 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
+        if self._opening.running:
+            # A file is being opened on the pool: let it finish and deliver its result, which
+            # _on_opened gives straight back (lock released) now that we are closing.
+            QThreadPool.globalInstance().waitForDone(60_000)
+            QApplication.processEvents()
+        if self.controller is not None and not self.close_file():  # opened while we waited
+            self._closing = False
+            event.ignore()
+            return
         for task in list(self.tasks):
             task.cancel()
         event.accept()

@@ -239,6 +239,12 @@ class Workbench:
             self._lock = None
             lock.release()
             raise
+        if self._closed:  # closed while we were copying: give everything back
+            full.engine.dispose()
+            if full.working is not None:
+                full.working.discard()
+            self._pending = None
+            return
         old = self.engine
         self.working, self._db_path, self.engine = full.working, full._db_path, full.engine
         self.recovered, self.recovered_conflict = full.recovered, full.recovered_conflict
