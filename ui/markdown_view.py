@@ -18,7 +18,7 @@ import html
 import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
@@ -199,6 +199,8 @@ class MarkdownView(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None, *, placeholder: str = "Nothing to preview yet.") -> None:
         super().__init__(parent)
+        # A preview is read, not typed into: Tab skips it (a click still focuses it to select text).
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)

@@ -104,6 +104,7 @@ class MessageEditor(RefreshWhenShown, QWidget):
         self.empty.setWordWrap(True)
         self.stack.addWidget(self.empty)
         self.scroll_area = QScrollArea(self)
+        self.scroll_area.setAccessibleName("Message editor")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
         page = QWidget()
@@ -247,6 +248,11 @@ class MessageEditor(RefreshWhenShown, QWidget):
             lingo.quick_fixed.connect(self._committers[key].flush)
         self.headline.editing_finished.connect(self._committers["headline"].flush)
         self.cta.editing_finished.connect(self._committers["call_to_action"].flush)
+        # Top to bottom: persona link, channel, stage, then the texts (creation order put the
+        # header row last).
+        chain = [self.persona_button, self.channel, self.stage, self.headline]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         self.stack.setCurrentWidget(self.empty)
         self._restyle()
 

@@ -107,6 +107,7 @@ class PersonaEditor(RefreshWhenShown, QWidget):
         self.stack.addWidget(self.empty)
 
         self.scroll_area = QScrollArea(self)
+        self.scroll_area.setAccessibleName("Persona editor")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
         page = QWidget()
@@ -153,6 +154,9 @@ class PersonaEditor(RefreshWhenShown, QWidget):
         self.messages.new_message_requested.connect(self._new_message)
         body.addWidget(self.messages)
         body.addStretch(1)
+        # Column by column, as the form reads: the left column, then comfort at the top of the right.
+        QWidget.setTabOrder(self.lines["industry"], self.comfort)
+        QWidget.setTabOrder(self.comfort, self.lines["location"])
         self.stack.setCurrentWidget(self.empty)
 
     def _build_header(self) -> QHBoxLayout:
