@@ -202,17 +202,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--persona, --channel, --include-drafts and --paper apply to PDF playbooks only")
     with Workbench.open(Path(args.file), readonly=True) as wb:
         if suffix == ".json":
-            from workbench import interchange, storage
+            from workbench import interchange
 
             bar = Progress("Exporting")
             try:
-                document = wb.read(interchange.export_document, bar)
+                interchange.write_json(wb.read, out, bar)
             finally:
                 bar.finish()
-            try:
-                storage.atomic_write_bytes(out, interchange.dumps(document).encode("utf-8"))
-            except OSError as exc:
-                raise storage.save_failure(out, exc) from None
             print(f"Exported {wb.info().name} to {out}.")
             return 0
         try:
@@ -229,31 +225,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from workbench import errors, interchange
+    from workbench import interchange
     from workbench.session import Workbench
 
     source = Path(args.source)
-    document: Any
-    if source.suffix.lower() == ".json":
-        import json
-
-        try:
-            raw = source.read_bytes()
-        except FileNotFoundError:
-            raise UsageError(f"{source} does not exist") from None
-        except OSError as exc:
-            raise errors.Unreadable(str(source), f"{source} cannot be read: {exc.strerror}.") from None
-        try:
-            document = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise errors.InterchangeError("", f"{source} is not valid JSON ({exc})") from None
-        mode = "theirs" if args.theirs else "replace"
-    elif source.suffix.lower() == ".workbench":
-        with Workbench.open(source, readonly=True) as other:
-            document = other.read(interchange.export_document)
-        mode = "theirs" if args.theirs else "merge"
-    else:
+    if source.suffix.lower() not in (".json", ".workbench"):
         raise UsageError(f"cannot import {source.name}: use a .json or .workbench file")
+    document, mode = interchange.load_source(source)
+    if args.theirs:
+        mode = "theirs"
     with Busy(f"Importing {source.name}"), Workbench.open(Path(args.file)) as wb:
         change = wb.execute(interchange.ImportDocument(document, mode=mode))
     report = change.extra.get("report")

@@ -157,3 +157,11 @@ def test_terminal_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -
     with cli.Busy("Importing", busy_out):
         time.sleep(0.6)
     assert "Importing" in busy_out.getvalue()
+
+
+def test_failed_export_does_not_promise_kept_edits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wb = tmp_path / "w.workbench"
+    call(capsys, "new", str(wb))
+    for out in ("/proc/nope.json", "/proc/nope.pdf"):
+        code, _, err = call(capsys, "export", str(wb), "-o", out)
+        assert code == 2 and "Could not save" in err and "edits are kept" not in err

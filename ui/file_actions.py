@@ -8,12 +8,11 @@ executed on one thread by design, and it must go on the undo stack.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench import errors, interchange, storage
+from workbench import errors, interchange
 from workbench.session import Workbench
 from workbench.views import Context
 
@@ -139,32 +138,11 @@ def export_json(window: MainWindow) -> None:
     _remember_folder(path)
 
     def work() -> None:
-        document = wb.read(interchange.export_document)
-        try:
-            storage.atomic_write_bytes(Path(path), interchange.dumps(document).encode("utf-8"))
-        except OSError as exc:
-            raise storage.save_failure(Path(path), exc) from None
+        interchange.write_json(wb.read, Path(path))
 
     run_task(window, "Exporting JSON…", work,
              lambda _r: window.statusBar().showMessage(f"Exported {Path(path).name}.", 6000),
              "Could Not Export JSON")
-
-
-def _load_document(source: Path) -> tuple[Any, str]:
-    """Read an import source off the GUI thread: (document, mode)."""
-    if source.suffix.lower() == ".workbench":
-        with Workbench.open(source, readonly=True) as other:
-            return other.read(interchange.export_document), "merge"
-    try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise errors.NotFound(str(source), f"{source} does not exist.") from None
-    except OSError as exc:
-        raise errors.Unreadable(str(source), f"{source} cannot be read: {exc.strerror}.") from None
-    try:
-        return json.loads(raw.decode("utf-8")), "replace"
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise errors.InterchangeError("", f"{source.name} is not valid JSON ({exc})") from None
 
 
 def import_file(window: MainWindow, source: str | None = None) -> None:
@@ -209,7 +187,7 @@ def import_file(window: MainWindow, source: str | None = None) -> None:
         prompts.show_info(window, "Import Finished", f"Imported {src.name}.\n\n{summary}\n\n"
                           "Edit › Undo takes the whole import back.")
 
-    run_task(window, f"Reading {src.name}…", lambda: _load_document(src), done, "Import Failed")
+    run_task(window, f"Reading {src.name}…", lambda: interchange.load_source(src), done, "Import Failed")
 
 
 def export_playbook(w: MainWindow) -> None:

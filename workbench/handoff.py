@@ -14,7 +14,7 @@ from sqlalchemy import select
 from . import db, errors, search, storage
 from .changes import Tx
 from .model import Message, MessageRevision, Objection, Persona, Term
-from .session import Workbench, _FunctionCommand, rebuild_search
+from .session import FunctionCommand, Workbench, rebuild_search
 from .views import Context
 
 
@@ -61,7 +61,7 @@ def make_handoff(source: Workbench, target: Path | str, ctx: Context | None = No
             storage.backup_into(source.db_path, work, immutable=source.is_user_file)
             copy = Workbench(work, ctx, readonly=False, db_path=work)
             try:
-                copy.execute(_FunctionCommand(_strip, "Hand-off"))
+                copy.execute(FunctionCommand(_strip, "Hand-off"))
                 counts = copy.counts()
             finally:
                 copy.engine.dispose()
@@ -81,12 +81,12 @@ def make_handoff(source: Workbench, target: Path | str, ctx: Context | None = No
     except errors.WorkbenchError:
         raise
     except OSError as exc:
-        raise storage.save_failure(target, exc) from None
+        raise storage.save_failure(target, exc, edits_kept=False) from None
     except Exception as exc:
         import sqlite3
 
         if isinstance(exc, sqlite3.Error):
-            raise storage.save_failure(target, exc) from None
+            raise storage.save_failure(target, exc, edits_kept=False) from None
         raise
     return {"personas": counts.personas, "messages": sum(counts.messages.values()),
             "terms": counts.terms, "objections": counts.objections}

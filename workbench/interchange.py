@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -347,8 +349,6 @@ def export_document(s: Session, progress: Callable[[int, int], None] | None = No
 
 def dumps(document: Mapping[str, Any]) -> str:
     """Serialise a document the one stable way (sorted keys, two-space indent, UTF-8 text)."""
-    import json
-
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -656,7 +656,43 @@ class _Importer:
                 self._settle("objection", target, values, repr(target.objection[:40]))
 
 
-def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    """Split a list into chunks (for progress on long imports)."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+# --- files ------------------------------------------------------------------------------------
+
+
+def load_source(source: Path) -> tuple[Any, str]:
+    """Read what ``import`` was given: ``(document, mode)`` — a JSON document (``replace``) or another
+    workbench's rows as a document (``merge``). Typed errors for a missing, unreadable or invalid file;
+    used by the command line and the app alike (the app calls it off the GUI thread)."""
+    suffix = source.suffix.lower()
+    if suffix == ".workbench":
+        from .session import Workbench  # the session imports this module: import late
+
+        with Workbench.open(source, readonly=True) as other:
+            return other.read(export_document), "merge"
+    if suffix != ".json":
+        raise errors.InterchangeError("", f"cannot import {source.name}: use a .json or .workbench file")
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise errors.NotFound(str(source), f"{source} does not exist.") from None
+    except IsADirectoryError:
+        raise errors.NotAFile(str(source), f"{source} is a folder, not a JSON file.") from None
+    except OSError as exc:
+        raise errors.Unreadable(str(source), f"{source} cannot be read: {exc.strerror}.") from None
+    try:
+        return json.loads(raw.decode("utf-8")), "replace"
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise errors.InterchangeError("", f"{source.name} is not valid JSON ({exc})") from None
+
+
+def write_json(read: Callable[..., Any], target: Path,
+               progress: Callable[[int, int], None] | None = None) -> None:
+    """Export through ``read`` (a session's :meth:`~workbench.session.Workbench.read`) to ``target``,
+    written whole or not at all; a full disk or read-only place raises :class:`errors.CouldNotSave`."""
+    from . import storage
+
+    document = read(export_document, progress)
+    try:
+        storage.atomic_write_bytes(target, dumps(document).encode("utf-8"))
+    except OSError as exc:
+        raise storage.save_failure(target, exc, edits_kept=False) from None

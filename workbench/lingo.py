@@ -211,7 +211,3 @@ class Checker:
         for name in MESSAGE_FIELDS:
             breaches.extend(self.check_text(fields.get(name, ""), name, persona_id, dont_items))
         return breaches
-
-    def mentions(self, text: str) -> bool:
-        """Whether ``text`` contains any global avoid term (used to find messages a term change affects)."""
-        return bool(self.check_text(text))

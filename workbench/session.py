@@ -138,7 +138,7 @@ class Workbench:
         except errors.WorkbenchError:
             raise
         except (OSError, sqlite3.Error) as exc:
-            raise storage.save_failure(path, exc) from None
+            raise storage.save_failure(path, exc, edits_kept=False) from None
 
     def _seed(self, name: str) -> None:
         def seed(tx: Tx) -> None:
@@ -153,7 +153,7 @@ class Workbench:
                 c.created_by = c.updated_by = tx.ctx.user
                 tx.session.add(c)
 
-        self.execute(_FunctionCommand(seed, "Create Workbench"))
+        self.execute(FunctionCommand(seed, "Create Workbench"))
 
     @classmethod
     def open(cls, path: Path | str, ctx: Context | None = None, *, readonly: bool = False,
@@ -345,7 +345,7 @@ class Workbench:
                     storage.copy_with_hash(self.path, tmp)
                     os.replace(tmp, backup)
             except OSError as exc:
-                raise storage.save_failure(backup, exc) from None
+                raise storage.save_failure(backup, exc, edits_kept=False) from None
         self.engine.dispose()
         try:
             migrations.migrate(self._db_path, version)
@@ -569,8 +569,8 @@ class Workbench:
         return self.execute(Restore(change.after, label=change.label))
 
 
-class _FunctionCommand(Command):
-    """A command from a plain function (internal: seeding a new file)."""
+class FunctionCommand(Command):
+    """A command from a plain function (seeding a new file, stripping a hand-off copy)."""
 
     def __init__(self, fn: Callable[[Tx], None], label: str) -> None:
         self.fn = fn

@@ -68,8 +68,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_failure(path: Path, exc: BaseException) -> errors.CouldNotSave:
-    """Turn an OS or SQLite write failure into one clear sentence."""
+def save_failure(path: Path, exc: BaseException, *, edits_kept: bool = True) -> errors.CouldNotSave:
+    """Turn an OS or SQLite write failure into one clear sentence.
+
+    ``edits_kept``: the failure was writing edits (the working copy keeps them and they are written
+    later); False for exports, copies and new files, where nothing is pending.
+    """
     reason = "the disk is full"
     if isinstance(exc, OSError):
         if exc.errno in (errno.EACCES, errno.EPERM):
@@ -86,9 +90,8 @@ def save_failure(path: Path, exc: BaseException) -> errors.CouldNotSave:
             reason = "the folder cannot be written to"
         elif "full" not in text and "disk i/o" not in text:
             reason = str(exc)
-    return errors.CouldNotSave(
-        str(path), f"Could not save {path}: {reason}. Your edits are kept and will be saved "
-        "when it becomes possible.")
+    tail = " Your edits are kept and will be saved when it becomes possible." if edits_kept else ""
+    return errors.CouldNotSave(str(path), f"Could not save {path}: {reason}.{tail}")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

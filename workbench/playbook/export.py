@@ -111,7 +111,7 @@ def run(wb: Workbench, out: Path, opts: PlaybookOptions) -> Iterator[tuple[int, 
                 os.fsync(fh.fileno())
             os.replace(tmp, out)
         except OSError as exc:
-            raise storage.save_failure(out, exc) from None
+            raise storage.save_failure(out, exc, edits_kept=False) from None
         finished = True
         yield total, total
     finally:
