@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QTableWidget,
     QTextEdit,
     QVBoxLayout,
@@ -159,6 +160,22 @@ def section_header(title: str, subtitle: str = "") -> QWidget:
         sub.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(sub)
     return box
+
+
+def new_delete_row(noun: str, on_new: Callable[[], None],
+                   on_delete: Callable[[], None]) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
+    """The "New X / Delete X" button row under a table editor: (layout, new button, delete button)."""
+    row = QHBoxLayout()
+    new_button = QPushButton(f"New {noun.title()}")
+    new_button.setAccessibleName(f"New {noun}")
+    new_button.clicked.connect(on_new)
+    delete_button = QPushButton(f"Delete {noun.title()}")
+    delete_button.setAccessibleName(f"Delete selected {noun}")
+    delete_button.clicked.connect(on_delete)
+    row.addWidget(new_button)
+    row.addWidget(delete_button)
+    row.addStretch(1)
+    return row, new_button, delete_button
 
 
 def title_label(text: str = "") -> QLabel:

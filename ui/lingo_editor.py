@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from ui.editor_widgets import (
     RefreshWhenShown,
     filling,
     hint_label,
+    new_delete_row,
     personas_renamed_or_listed,
     section_header,
     set_editable,
@@ -79,16 +79,7 @@ class LingoEditor(RefreshWhenShown, QWidget):
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        self.new_button = QPushButton("New Term")
-        self.new_button.setAccessibleName("New term")
-        self.new_button.clicked.connect(self.new_term)
-        self.delete_button = QPushButton("Delete Term")
-        self.delete_button.setAccessibleName("Delete selected term")
-        self.delete_button.clicked.connect(self.delete_term)
-        row.addWidget(self.new_button)
-        row.addWidget(self.delete_button)
-        row.addStretch(1)
+        row, self.new_button, self.delete_button = new_delete_row("term", self.new_term, self.delete_term)
         layout.addLayout(row)
 
         layout.addWidget(section_header("Selected term"))

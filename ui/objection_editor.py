@@ -28,6 +28,7 @@ from ui.editor_widgets import (
     RefreshWhenShown,
     filling,
     hint_label,
+    new_delete_row,
     personas_renamed_or_listed,
     section_header,
     set_editable,
@@ -75,16 +76,7 @@ class ObjectionEditor(RefreshWhenShown, QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        self.new_button = QPushButton("New Objection")
-        self.new_button.setAccessibleName("New objection")
-        self.new_button.clicked.connect(self.new_objection)
-        self.delete_button = QPushButton("Delete Objection")
-        self.delete_button.setAccessibleName("Delete selected objection")
-        self.delete_button.clicked.connect(self.delete_objection)
-        row.addWidget(self.new_button)
-        row.addWidget(self.delete_button)
-        row.addStretch(1)
+        row, self.new_button, self.delete_button = new_delete_row("objection", self.new_objection, self.delete_objection)
         layout.addLayout(row)
 
         layout.addWidget(section_header("Selected objection"))
