@@ -130,20 +130,19 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from workbench import queries, storage
-    from workbench.model import SCHEMA_VERSION, STAGES
-    from workbench.session import Workbench
+    # Plain sqlite3 (workbench.reader), not the ORM: `info` answers in a fraction of a second.
+    from workbench import reader, storage
+    from workbench.fileformat import SCHEMA_VERSION, STAGES
 
     path = Path(args.file)
-    with Workbench.open(path, readonly=True) as wb:
-        info = wb.info()
-        counts = wb.counts()
-        channels = wb.channels()
-        terms = wb.terms()
-        cells = wb.read(queries.coverage_counts)
+    with reader.Reader.open(path) as look:
+        info = look.info()
+        counts = look.counts()
+        channels = look.channels()
+        kinds = look.read(reader.term_kinds)
+        cells = look.read(reader.coverage_counts)
         holder = storage.read_holder(path)
-        version = wb.migrated_from or SCHEMA_VERSION
-    kinds = {k: sum(1 for t in terms if t.kind == k) for k in ("avoid", "prefer", "define")}
+        version = look.migrated_from or SCHEMA_VERSION
     m = counts.messages
     total_cells = counts.personas * len(channels) * len(STAGES)
     approved_cells = cells.get("approved", 0)
@@ -158,7 +157,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"  Channels      {len(channels)}" + (f" — {', '.join(c.name for c in channels)}" if channels else ""),
         f"  Messages      {sum(m.values())} — {m['approved']} approved, {m['in_review']} in review, "
         f"{m['draft']} draft, {m['retired']} retired ({_plural(counts.revisions, 'earlier revision')})",
-        f"  Lingo         {_plural(len(terms), 'term')} ({kinds['avoid']} avoid, {kinds['prefer']} prefer, "
+        f"  Lingo         {_plural(counts.terms, 'term')} ({kinds['avoid']} avoid, {kinds['prefer']} prefer, "
         f"{kinds['define']} define)",
         f"  Objections    {counts.objections}",
         f"  Coverage      {approved_cells} of {total_cells} persona × channel × stage cells approved"
@@ -264,12 +263,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from workbench.reader import Reader
     from workbench.search import HIT_END, HIT_START
-    from workbench.session import Workbench
 
     query = " ".join(args.query)
-    with Workbench.open(Path(args.file), readonly=True) as wb:
-        hits = wb.search(query, limit=args.limit)
+    with Reader.open(Path(args.file)) as look:
+        hits = look.search(query, limit=args.limit)
     tty = sys.stdout.isatty()
     on, off = ("\033[1m", "\033[0m") if tty else ("[", "]")
     for hit in hits:

@@ -3,17 +3,19 @@ below, file state in the status bar — and the one place where widgets' request
 
 Everything tied to an open file (controller, navigator, editors, matrix, panels) is built fresh per
 file by :meth:`MainWindow._install` and thrown away by :meth:`close_file`; the window itself, its
-menus, splitter and docks persist. Opening runs on a pool thread (a large file is checked and copied
-before it is usable), so the window keeps painting.
+menus, splitter and docks persist. Opening runs in stages on pool threads (:mod:`ui.opening`): the
+navigator paints from a quick plain-SQLite look at the file before the editing core (SQLAlchemy)
+and the editors are even imported — which is why those imports live inside the methods that need them.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,22 +28,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench import __version__, errors
-from workbench.changes import Change
-from workbench.session import Workbench
+from workbench import errors
+from workbench.reader import FirstLook
 from workbench.views import Context, Problem
 
-from . import edit_actions, file_actions, prompts, settings
+from . import prompts, settings
 from .background import BackgroundQuery
-from .controller import WorkbenchController
-from .coverage_view import CoverageView
-from .editor_widgets import RefreshWhenShown
-from .export_dialog import PlaybookExport
-from .navigator import Navigator
+from .navigator import Navigator, PersonaSource
 from .open_errors import OPEN_OTHER, READ_ONLY, OpenErrorDialog
-from .problems_panel import ProblemsPanel
-from .search_panel import SearchPanel
-from .window_parts import InfoBar, StatusParts, WelcomePage, build_menus, standard_keys
+from .opening import FileOpener
+from .window_parts import InfoBar, OpeningPage, StatusParts, WelcomePage, build_menus, standard_keys
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from workbench.changes import Change
+    from workbench.session import Workbench
+
+    from .controller import WorkbenchController
+    from .coverage_view import CoverageView
+    from .export_dialog import PlaybookExport
+    from .problems_panel import ProblemsPanel
+    from .search_panel import SearchPanel
+
+
+def _file_actions() -> ModuleType:
+    from . import file_actions  # loads the editing core: imported when first used, after the first paint
+
+    return file_actions
+
+
+def _edit_actions() -> ModuleType:
+    from . import edit_actions
+
+    return edit_actions
+
 
 #: Page key → (module, class) of the editors (part B); a missing module shows a placeholder.
 EDITORS: dict[str, tuple[str, str]] = {
@@ -99,8 +120,12 @@ class MainWindow(QMainWindow):
         self.export: PlaybookExport | None = None
         self.current_persona: str | None = None
         self.current_message: str | None = None
-        self._opening = BackgroundQuery(self)
-        self._opening.finished.connect(self._on_opened)
+        self._look: FirstLook | None = None
+        self._opener = FileOpener(self)
+        self._opener.looked.connect(self._on_looked)
+        self._opener.opened.connect(self._on_opened)
+        self._opener.prepared.connect(self._on_prepared)
+        self._opener.failed.connect(self._open_failed)
         self._undo_actions: list[QAction] = []
         self._closing = False
 
@@ -114,9 +139,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         self.welcome = WelcomePage()
-        self.welcome.new_requested.connect(lambda: file_actions.new_workbench(self))
+        self.welcome.new_requested.connect(lambda: _file_actions().new_workbench(self))
         self.welcome.open_requested.connect(self.open_dialog)
         self.stack.addWidget(self.welcome)
+        self.opening_page = OpeningPage()
+        self.stack.addWidget(self.opening_page)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -163,9 +190,9 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str | Path, readonly: bool = False) -> None:
-        """Open ``path`` (checked and copied on a pool thread); ``file_opened`` or a dialog follows."""
+        """Open ``path`` in stages (see :mod:`ui.opening`); ``file_shown``, ``file_opened`` or a dialog follow."""
         path = Path(path)
-        if self._opening.running:  # one open at a time: a second result would leak a held file
+        if self._opener.running:  # one open at a time: a second result would leak a held file
             self.statusBar().showMessage("Still opening the previous file…", 4000)
             return
         current = self.controller.workbench.path if self.controller else None
@@ -177,80 +204,94 @@ class MainWindow(QMainWindow):
                 return
             if not self.close_file():  # reopening the same file in another mode: release it first
                 return
-        ctx = Context(user=settings.USER_NAME.get())
         self.statusBar().showMessage(f"Opening {path.name}…")
+        if self.controller is None:
+            self.opening_page.start(path)
+            self.stack.setCurrentWidget(self.opening_page)
+        self._opener.start(path, Context(user=settings.USER_NAME.get()), readonly)
 
-        def work() -> object:
-            try:
-                if readonly:
-                    return Workbench.open(path, ctx, readonly=True)
-                # Paint from the user's file at once; the working copy is made afterwards on a pool
-                # thread (an 800 MB file takes seconds to check and copy). See _on_opened.
-                return Workbench.open_deferred(path, ctx)
-            except Exception as exc:  # handed back to the GUI thread as a value, to show a dialog
-                return exc
-
-        self._opening_path = path
-        self._opening.start(work)
-
-    def _on_opened(self, result: object) -> None:
-        path = self._opening_path
+    def _open_failed(self, error: object) -> None:
+        path = self._opener.path or Path()
         self.statusBar().clearMessage()
-        if isinstance(result, Exception):
-            choice, accepted = OpenErrorDialog.ask(self, result)
-            self.open_failed.emit(str(path))
-            if accepted and choice == READ_ONLY:
-                self.open_path(path, readonly=True)
-            elif accepted and choice == OPEN_OTHER:
-                self.open_dialog()
+        self._drop_look()
+        if self.controller is None:
+            self._teardown()
+        if self._closing:
             return
-        assert isinstance(result, Workbench)
+        choice, accepted = OpenErrorDialog.ask(self, error)
+        self.open_failed.emit(str(path))
+        if accepted and choice == READ_ONLY:
+            self.open_path(path, readonly=True)
+        elif accepted and choice == OPEN_OTHER:
+            self.open_dialog()
+
+    def _on_looked(self, look: FirstLook) -> None:
+        """Stage 1: show the persona list and the status from the user's file, then load the rest."""
+        if self._closing or (self.controller is not None and not self.close_file()):
+            look.release()  # closing, or the person kept the old file open: give this one back
+            if self.controller is not None:
+                self.statusBar().clearMessage()
+            return
+        self._look = look
+        self.navigator = self._make_navigator(look.reader)
+        self.status.show_file(look.path, True)
+        self.readonly_bar.show_message(
+            "Preparing this workbench for editing… You can read it meanwhile." if not look.readonly else
+            "This workbench is open read-only: you can read, search and export it, but not change it.")
+        self.file_shown.emit(str(look.path))
+        # Load the editing core once the list is on screen: started at once, its imports would
+        # compete for the interpreter with the first paint.
+        _AfterFirstPaint(self.navigator.tree.viewport(), lambda: self._after_look_painted(look))
+
+    def _after_look_painted(self, look: FirstLook) -> None:
+        if self._look is not look:
+            return  # closed meanwhile
+        self._opener.complete(look)
+        self._counts.start(look.reader.counts)
+
+    def _on_opened(self, wb: Workbench, error: object) -> None:
+        """Stage 2: the editing core is loaded; build every view (editable unless still preparing)."""
+        from .controller import WorkbenchController
+
+        path = wb.path
+        self.statusBar().clearMessage()
         if self._closing:  # the window closed while the file was being opened: give it back
-            result.close()
+            self._drop_look()
+            wb.close()
             return
-        if self.controller is not None and not self.close_file():
-            result.close()  # the person kept the old file open; give this one back
+        shown_before = self._look is not None
+        if not shown_before and self.controller is not None and not self.close_file():
+            wb.close()  # the person kept the old file open; give this one back
             return
-        self._install(WorkbenchController(result), result)
-        if result.preparing:
-            self._prepare_for_editing(result)
-        if not result.readonly or result.preparing:
+        self._install(WorkbenchController(wb), wb)
+        self._drop_look()
+        if error is not None:
+            self._cannot_edit(error)
+        elif wb.preparing:
+            self.statusBar().showMessage(f"Preparing {wb.path.name} for editing…")
+            self._opener.prepare(wb)
+        if not wb.readonly or wb.preparing:
             settings.LAST_FILE.set(str(path))
         settings.add_recent(str(path))
-        self.file_shown.emit(str(path))
-        if not result.preparing:
+        if not shown_before:
+            self.file_shown.emit(str(path))
+        if not wb.preparing:
             self.file_opened.emit(str(path))
 
-    def _prepare_for_editing(self, wb: Workbench) -> None:
-        """Check and copy the file on a pool thread; then rebuild the views as an editable session."""
-        self.statusBar().showMessage(f"Preparing {wb.path.name} for editing…")
-        self._preparing = BackgroundQuery(self)
-
-        def work() -> object:
-            try:
-                wb.finish_opening()
-                return wb
-            except Exception as exc:  # shown on the GUI thread
-                return exc
-
-        self._preparing.finished.connect(lambda result: self._on_prepared(wb, result))
-        self._preparing.start(work)
-
     def _on_prepared(self, wb: Workbench, result: object) -> None:
+        """Stage 3 (big files): the working copy is ready; rebuild the views editable."""
+        from .controller import WorkbenchController
+
         self.statusBar().clearMessage()
         c = self.controller
         if c is None or c.workbench is not wb:
             return  # closed or replaced meanwhile (finish_opening gave the file back)
         if isinstance(result, Exception):
-            prompts.show_error(self, "Could not open for editing",
-                               f"{result}\n\nThe workbench stays open read-only.")
-            self.readonly_bar.show_message(
-                "This workbench is open read-only: you can read, search and export it, but not change it.",
-                "Try Editing Again")
+            self._cannot_edit(result)
             self.file_opened.emit(str(wb.path))
             return
         persona, message = self.current_persona, self.current_message
-        self._teardown()
+        self._teardown(keep_navigator=True)
         c.deleteLater()
         self._install(WorkbenchController(wb), wb)
         if message:
@@ -259,21 +300,43 @@ class MainWindow(QMainWindow):
             self.show_persona(persona)
         self.file_opened.emit(str(wb.path))
 
+    def _cannot_edit(self, error: object) -> None:
+        prompts.show_error(self, "Could not open for editing", f"{error}\n\nThe workbench stays open read-only.")
+        self.readonly_bar.show_message(
+            "This workbench is open read-only: you can read, search and export it, but not change it.",
+            "Try Editing Again")
+
+    def _drop_look(self) -> None:
+        """Close the first look's reader once the views read through the editing session."""
+        look, self._look = self._look, None
+        if look is not None:
+            look.reader.close()
+
+    def _make_navigator(self, source: PersonaSource) -> Navigator:
+        navigator = Navigator(source)
+        navigator.persona_selected.connect(self.show_persona)
+        navigator.section_selected.connect(self.show_section)
+        self._sidebar_layout.addWidget(navigator, 1)
+        return navigator
+
     def _install(self, controller: WorkbenchController, wb: Workbench) -> None:
         """Build every per-file view over ``controller`` and wire their requests together."""
+        from .coverage_view import CoverageView
+        from .problems_panel import ProblemsPanel
+        from .search_panel import SearchPanel
+
         self.controller = controller
         controller.changed.connect(self._on_change)
         controller.failed.connect(lambda title, text: prompts.show_error(self, title, text))
         controller.save_state_changed.connect(self.status.show_save_state)
-        self.navigator = Navigator(controller)
-        self.navigator.persona_selected.connect(self.show_persona)
-        self.navigator.section_selected.connect(self.show_section)
+        if self.navigator is None:
+            self.navigator = self._make_navigator(wb)
+        self.navigator.attach(controller)
         self.search_panel = SearchPanel(controller)
         self.search_panel.open_requested.connect(self.open_item)
         self.search_panel.active_changed.connect(lambda active: self.navigator.setVisible(not active)
                                                  if self.navigator else None)
-        self._sidebar_layout.addWidget(self.search_panel, 0)
-        self._sidebar_layout.addWidget(self.navigator, 1)
+        self._sidebar_layout.insertWidget(0, self.search_panel, 0)
         self.coverage_view = CoverageView(controller)
         self.coverage_view.open_message_requested.connect(self.show_message)
         self.coverage_view.create_message_requested.connect(self.create_message)
@@ -296,7 +359,8 @@ class MainWindow(QMainWindow):
             message_editor.open_persona_requested.connect(self.show_persona)
         self._install_undo(controller)
         self.setTabOrder(self.search_panel.field, self.navigator.tree)
-        self.status.show_file(wb)
+        self.opening_page.stop()
+        self.status.show_file(wb.path, wb.readonly)
         self.status.show_save_state("saved", "")
         if wb.preparing:
             self.readonly_bar.show_message(
@@ -310,6 +374,9 @@ class MainWindow(QMainWindow):
         self._show_recovery_notice(wb)
         self._update_state()
         self._refresh_counts()
+        if self.current_persona is not None:
+            self.show_persona(self.current_persona)  # picked in the list while the views loaded
+            return
         first = wb.persona_summaries(0, 1)
         if first:
             self.show_persona(first[0].id)
@@ -399,16 +466,19 @@ class MainWindow(QMainWindow):
         settings.add_recent(path)
         return True
 
-    def _teardown(self) -> None:
-        """Drop every per-file widget; the frame stays."""
+    def _teardown(self, *, keep_navigator: bool = False) -> None:
+        """Drop every per-file widget; the frame stays (and the navigator, when rebuilding for editing)."""
         for action in self._undo_actions:
             self.actions_["edit_menu"].removeAction(action)
             action.deleteLater()
         self._undo_actions = []
-        for widget in (self.navigator, self.search_panel):
+        navigator = self.navigator
+        for widget in (None if keep_navigator else self.navigator, self.search_panel):
             if widget is not None:
                 self._sidebar_layout.removeWidget(widget)
                 widget.deleteLater()
+        from .editor_widgets import RefreshWhenShown
+
         for page in self.pages.values():
             if isinstance(page, RefreshWhenShown):
                 page.retire()  # removing pages shows the next one: no refresh of a closing file
@@ -419,7 +489,8 @@ class MainWindow(QMainWindow):
         if self.problems_panel is not None:
             self.problems_dock.setWidget(QLabel())
             self.problems_panel.deleteLater()
-        self.navigator = self.search_panel = self.problems_panel = self.coverage_view = None
+        self.search_panel = self.problems_panel = self.coverage_view = None
+        self.navigator = navigator if keep_navigator else None
         self.controller = None
         self.current_persona = self.current_message = None
         self.stack.setCurrentWidget(self.welcome)
@@ -530,27 +601,27 @@ class MainWindow(QMainWindow):
 
     def new_persona(self) -> None:
         """Persona › New Persona."""
-        edit_actions.new_persona(self)
+        _edit_actions().new_persona(self)
 
     def new_message(self, persona_id: str | None = None) -> None:
         """Persona › New Message (or the persona editor's request)."""
-        edit_actions.new_message(self, persona_id)
+        _edit_actions().new_message(self, persona_id)
 
     def create_message(self, persona_id: str, channel_id: str, stage: str) -> None:
         """A draft for one matrix cell, opened in the message editor."""
-        edit_actions.create_message(self, persona_id, channel_id, stage)
+        _edit_actions().create_message(self, persona_id, channel_id, stage)
 
     def delete_current(self) -> None:
         """Persona › Delete…."""
-        edit_actions.delete_current(self)
+        _edit_actions().delete_current(self)
 
     def export_playbook(self) -> None:
         """File › Export Playbook…."""
-        file_actions.export_playbook(self)
+        _file_actions().export_playbook(self)
 
     def start_export(self, path: Path, options: Any, export_fn: Any = None) -> PlaybookExport:
         """Run a playbook export in the background (``export_fn`` replaces the core's, for tests)."""
-        return file_actions.start_export(self, path, options, export_fn)
+        return _file_actions().start_export(self, path, options, export_fn)
 
     # --- state, layout, events ----------------------------------------------------------------
 
@@ -634,6 +705,8 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         """Help › About."""
+        from workbench import __version__
+
         prompts.about(self, __version__)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
@@ -642,7 +715,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
-        if self._opening.running:
+        if self._opener.running:
             # A file is being opened on the pool: let it finish and deliver its result, which
             # _on_opened gives straight back (lock released) now that we are closing.
             QThreadPool.globalInstance().waitForDone(60_000)
@@ -668,6 +741,28 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         self.open_path(path)
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once after ``widget`` has painted — or after ``fallback_ms`` if it never does
+    (a hidden window)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None], fallback_ms: int = 150) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            QTimer.singleShot(0, self, self._fire)  # after the paint has finished
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self.deleteLater()
+            then()
 
 
 def _dropped_workbench(event: QDragEnterEvent | QDropEvent) -> str | None:

@@ -2,13 +2,19 @@
 objections and the coverage matrix, as one tree on the left of the window.
 
 Personas are fetched a page at a time through ``canFetchMore``/``fetchMore`` so a workbench with
-10,000 personas opens instantly; portrait thumbnails are decoded only for rows that are painted,
-a few per event-loop turn, and cached by persona id until that persona changes.
+10,000 personas opens instantly: the model holds every persona id in list order (one cheap query)
+and loads each page of summaries by key. Portrait thumbnails are decoded only for rows that are
+painted, a few per event-loop turn, and cached by persona id until that persona changes.
+
+The navigator reads through a :class:`PersonaSource` — at first the window's quick
+:class:`workbench.reader.Reader` (so the list paints before the editing session exists), then the
+controller's workbench (:meth:`Navigator.attach`), keeping scroll position and selection.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -31,11 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.changes import Change
 from workbench.views import PersonaSummary
 
 from . import icons
-from .controller import WorkbenchController
+
+if TYPE_CHECKING:
+    from workbench.changes import Change
+
+    from .controller import WorkbenchController
 
 #: The invisible root, as a shared default argument (one instance, never mutated).
 _ROOT = QModelIndex()
@@ -60,15 +69,26 @@ _PERSONA = 1  # internalId of a persona row (parent: Personas)
 STATUS_LABEL = {"draft": "Draft", "approved": "Approved"}
 
 
-class NavigatorModel(QAbstractItemModel):
-    """Sections at the top level; personas, lazily paged, under "Personas"."""
+class PersonaSource(Protocol):
+    """Where the navigator reads personas: a :class:`workbench.reader.Reader` or a ``Workbench``."""
 
-    def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:
+    def persona_order(self) -> list[str]: ...
+
+    def persona_summaries_for(self, ids: Sequence[str]) -> list[PersonaSummary]: ...
+
+    def portrait(self, persona_id: str) -> bytes | None: ...
+
+
+class NavigatorModel(QAbstractItemModel):
+    """Sections at the top level; personas, lazily paged by key, under "Personas"."""
+
+    def __init__(self, source: PersonaSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._source = source
         self._personas: list[PersonaSummary] = []
         self._row_of: dict[str, int] = {}
-        self._total = controller.workbench.persona_count()
+        self._order = source.persona_order()
+        self._total = len(self._order)
         self._thumbs: dict[str, QPixmap] = {}
         self._wanted: list[str] = []
         self._loader = QTimer(self)
@@ -113,11 +133,11 @@ class NavigatorModel(QAbstractItemModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
         if not self.canFetchMore(parent):
             return
-        page = self._controller.workbench.persona_summaries(len(self._personas), PAGE)
+        start = len(self._personas)
+        page = self._source.persona_summaries_for(self._order[start:start + PAGE])
         if not page:
             self._total = len(self._personas)
             return
-        start = len(self._personas)
         self.beginInsertRows(self.personas_index(), start, start + len(page) - 1)
         self._personas.extend(page)
         for i, p in enumerate(page, start):
@@ -216,7 +236,7 @@ class NavigatorModel(QAbstractItemModel):
                 continue
             status = self._personas[row].status
             try:
-                data = self._controller.workbench.portrait(pid)
+                data = self._source.portrait(pid)
             except Exception:  # the file went away mid-scroll: a placeholder is fine
                 data = None
             self._thumbs[pid] = icons.portrait_thumbnail(data, THUMB, status)
@@ -227,31 +247,33 @@ class NavigatorModel(QAbstractItemModel):
 
     # --- refresh from change records ----------------------------------------------------------
 
+    def set_source(self, source: PersonaSource) -> None:
+        """Read from ``source`` from now on (the same file, opened for editing): rows stay as they are."""
+        self._source = source
+
     def apply_change(self, change: Change) -> None:
-        """Refresh only what ``change`` touched: edited personas in place, the list on add/delete."""
+        """Refresh only what ``change`` touched: edited personas in place, the list on add/delete
+        or when a rename moves a persona in the order."""
         if "persona" not in change.kinds:
             return
-        wb = self._controller.workbench
         if change.created("persona") or change.deleted("persona"):
             self.reload()
             return
+        changed = [pid for pid in change.ids("persona") if pid in self._row_of]
         for pid in change.ids("persona"):
             self._thumbs.pop(pid, None)
-            row = self._row_of.get(pid)
-            if row is None:
-                continue
-            view = wb.persona(pid)
-            if view is None:
-                continue
-            self._personas[row] = replace(self._personas[row], name=view.name, role=view.role,
-                                          organization=view.organization, status=view.status,
-                                          has_portrait=view.has_portrait, updated_at=view.updated_at)
+        fresh = {p.id: p for p in self._source.persona_summaries_for(changed)}
+        if any(fresh[pid].name != self._personas[self._row_of[pid]].name for pid in fresh):
+            self.reload()  # a new name may sort elsewhere
+            return
+        for pid, summary in fresh.items():
+            row = self._row_of[pid]
+            self._personas[row] = summary
             idx = self.index(row, 0, self.personas_index())
             self.dataChanged.emit(idx, idx)
 
     def reload(self) -> None:
         """Re-read the persona list (as many rows as were loaded), keeping the section expanded."""
-        wb = self._controller.workbench
         keep = max(len(self._personas), PAGE)
         parent = self.personas_index()
         if self._personas:
@@ -259,9 +281,10 @@ class NavigatorModel(QAbstractItemModel):
             self._personas = []
             self._row_of = {}
             self.endRemoveRows()
-        self._total = wb.persona_count()
+        self._order = self._source.persona_order()
+        self._total = len(self._order)
         self._thumbs.clear()
-        page = wb.persona_summaries(0, keep)
+        page = self._source.persona_summaries_for(self._order[:keep])
         if page:
             self.beginInsertRows(parent, 0, len(page) - 1)
             self._personas = page
@@ -333,10 +356,11 @@ class Navigator(QWidget):
     persona_selected = Signal(str)
     section_selected = Signal(str)
 
-    def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:
+    def __init__(self, source: PersonaSource, parent: QWidget | None = None, *,
+                 controller: WorkbenchController | None = None) -> None:
         super().__init__(parent)
-        self.controller = controller
-        self.model = NavigatorModel(controller, self)
+        self.controller: WorkbenchController | None = None
+        self.model = NavigatorModel(source, self)
         self._quiet = False
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
@@ -356,8 +380,20 @@ class Navigator(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
         self.tree.selectionModel().currentChanged.connect(self._on_current)
-        controller.changed.connect(self.model.apply_change)
         self.model.rowsInserted.connect(self._expand_personas)
+        if controller is not None:
+            self.attach(controller)
+
+    def attach(self, controller: WorkbenchController) -> None:
+        """Read through ``controller``'s workbench from now on and follow its changes."""
+        if self.controller is not None:
+            try:
+                self.controller.changed.disconnect(self.model.apply_change)
+            except (RuntimeError, TypeError):  # the old controller is already gone
+                pass
+        self.controller = controller
+        self.model.set_source(controller.workbench)
+        controller.changed.connect(self.model.apply_change)
 
     def _expand_personas(self, parent: QModelIndex, *_args: object) -> None:
         if not parent.isValid():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,13 +22,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.session import Workbench
 from workbench.views import Counts
 
-from . import file_actions, icons, settings
+from . import icons, settings
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from .main_window import MainWindow
+
+
+def _file_actions() -> ModuleType:
+    # Imported on first use: the flows need the editing core, which the first paint must not wait for.
+    from . import file_actions
+
+    return file_actions
 
 
 #: Platform-standard keys, with the common binding where a platform defines none (offscreen, some X11).
@@ -68,20 +76,20 @@ def build_menus(w: MainWindow) -> dict[str, Any]:
     bar = w.menuBar()
 
     file_menu = bar.addMenu("&File")
-    a["new"] = _action(w, "&New Workbench…", lambda: file_actions.new_workbench(w), sk.New,
+    a["new"] = _action(w, "&New Workbench…", lambda: _file_actions().new_workbench(w), sk.New,
                        "Create an empty workbench file")
     a["open"] = _action(w, "&Open…", w.open_dialog, sk.Open, "Open a workbench file")
     a["recent_menu"] = recent = file_menu.addMenu("Open &Recent")
     recent.aboutToShow.connect(lambda: _fill_recent(w, recent))
-    a["save_copy"] = _action(w, "Save a &Copy As…", lambda: file_actions.save_copy_as(w), sk.SaveAs,
+    a["save_copy"] = _action(w, "Save a &Copy As…", lambda: _file_actions().save_copy_as(w), sk.SaveAs,
                              "Write a copy of this workbench to another file")
-    a["handoff"] = _action(w, "&Hand-off Copy…", lambda: file_actions.handoff(w), None,
+    a["handoff"] = _action(w, "&Hand-off Copy…", lambda: _file_actions().handoff(w), None,
                            "A copy for a client: approved content only, no internal notes or history")
-    a["import"] = _action(w, "&Import…", lambda: file_actions.import_file(w), "Ctrl+Shift+I",
+    a["import"] = _action(w, "&Import…", lambda: _file_actions().import_file(w), "Ctrl+Shift+I",
                           "Import a JSON document or merge another workbench")
     a["export_pdf"] = _action(w, "Export &Playbook…", w.export_playbook, sk.Print,
                               "Print a PDF playbook for sales")
-    a["export_json"] = _action(w, "Export &JSON…", lambda: file_actions.export_json(w), "Ctrl+Shift+E",
+    a["export_json"] = _action(w, "Export &JSON…", lambda: _file_actions().export_json(w), "Ctrl+Shift+E",
                                "Export everything as a JSON document")
     a["close"] = _action(w, "&Close", w.close_file, sk.Close, "Close this workbench")
     a["quit"] = _action(w, "&Quit", w.close, sk.Quit, "Quit Persona Workbench")
@@ -232,12 +240,12 @@ class StatusParts:
         for label in (self.mode, self.save, self.counts, self.problems):
             label.setText("")
 
-    def show_file(self, wb: Workbench) -> None:
+    def show_file(self, path: Path, readonly: bool) -> None:
         """File name (full path in the tooltip) and whether it is held by us or read-only."""
-        self.readonly = wb.readonly
-        self.file.setText(wb.path.name)
-        self.file.setToolTip(str(wb.path))
-        if wb.readonly:
+        self.readonly = readonly
+        self.file.setText(path.name)
+        self.file.setToolTip(str(path))
+        if readonly:
             self.mode.setText("Read-only")
             self.mode.setToolTip("Opened read-only: nothing can be changed and the file is not held")
             self.mode.setStyleSheet("color: #B26A00; font-weight: bold;")
@@ -314,3 +322,35 @@ class WelcomePage(QWidget):
         layout.addSpacing(12)
         layout.addLayout(buttons)
         layout.addStretch(3)
+
+
+class OpeningPage(QWidget):
+    """Shown in the editor area while a file opens: blank at first (most opens finish at once),
+    then "Opening NAME…" so a slow open of a big file never looks like a hang."""
+
+    #: How long the page stays quiet before it says what is happening.
+    QUIET_MS = 400
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setObjectName("openingLabel")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setStyleSheet("color: palette(placeholder-text);")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.label.show)
+
+    def start(self, path: Path) -> None:
+        """Say nothing for a moment, then that ``path`` is opening."""
+        self.label.setText(f"Opening {path.name}…")
+        self.label.setAccessibleName(f"Opening {path.name}")
+        self.label.hide()
+        self._timer.start(self.QUIET_MS)
+
+    def stop(self) -> None:
+        """The file is shown (or failed): stop the timer."""
+        self._timer.stop()
+        self.label.hide()

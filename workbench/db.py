@@ -14,15 +14,12 @@ import sqlite3
 import stat
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool
-
 from . import errors, search
-from .model import APPLICATION_ID, SCHEMA_VERSION, Base
+from .fileformat import APPLICATION_ID, CURRENT_COLUMNS, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Upper bound on the time any one open-time check may take on a small hostile file; larger files
@@ -102,29 +99,6 @@ def create_file(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def engine_for(connect_fn: Callable[[], sqlite3.Connection]) -> Engine:
-    """An SQLAlchemy engine whose connections come from ``connect_fn`` (already hardened).
-
-    NullPool: each session gets its own short-lived connection, so a background thread (write-back,
-    export) never shares a connection with the GUI thread.
-    """
-    engine = create_engine("sqlite+pysqlite://", creator=connect_fn, poolclass=NullPool)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        # pysqlite's own transaction handling is off (isolation_level=None); SQLAlchemy emits BEGIN.
-        dbapi_conn.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: object) -> None:
-        # Writers take the write lock up front (no deadlock on upgrade); readers never do, so a
-        # background read (problems, export) never blocks the GUI thread's reads.
-        write = conn.get_execution_options().get("pwkb_write", False)  # type: ignore[attr-defined]
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")  # type: ignore[attr-defined]
-
-    return engine
-
-
 def open_deadline(conn: sqlite3.Connection) -> float:
     """Seconds an open-time check of the database on ``conn`` may take: scaled by its size."""
     try:
@@ -154,24 +128,6 @@ def deadline(conn: sqlite3.Connection, seconds: float | None = None, *, scaled: 
         yield
     finally:
         conn.set_progress_handler(None, 0)
-
-
-def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table of the current schema version and mark the file as ours."""
-    from sqlalchemy.dialects import sqlite as sqlite_dialect
-    from sqlalchemy.schema import CreateIndex, CreateTable
-
-    dialect = sqlite_dialect.dialect()
-    conn.execute("PRAGMA journal_mode=DELETE")
-    conn.execute("BEGIN")
-    for table in Base.metadata.sorted_tables:
-        conn.execute(str(CreateTable(table).compile(dialect=dialect)))
-        for index in table.indexes:
-            conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
-    search.create(conn)
-    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-    conn.execute("COMMIT")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,7 +188,7 @@ def expected_columns(version: int) -> dict[str, list[tuple[str, int]]]:
         from . import migrations
 
         return migrations.expected_columns(version)
-    return {t.name: [(c.name, 0) for c in t.columns] for t in Base.metadata.sorted_tables}
+    return {table: [(column, 0) for column in columns] for table, columns in CURRENT_COLUMNS.items()}
 
 
 def _too_slow(exc: sqlite3.DatabaseError) -> bool:
@@ -338,3 +294,24 @@ def check_integrity(conn: sqlite3.Connection, name: str, *, full: bool = True) -
     if not result or result[0] != "ok":
         detail = result[0] if result else "no answer"
         raise errors.Damaged(name, f"{name} is damaged ({detail}).")
+
+
+def check_file(path: Path, version: int, *, integrity: bool) -> None:
+    """Validate the schema of the file at ``path`` (and its integrity when asked), read-only.
+
+    Opens it immutable — nothing is written, no lock is taken — and raises :class:`errors.Damaged`
+    for anything wrong. ``version`` is the one :func:`read_header` returned.
+    """
+    name = str(path)
+    try:
+        conn = connect(path, readonly=True, immutable=True)
+    except sqlite3.Error as exc:
+        raise errors.Damaged(name, f"{path} is damaged: {exc}.") from None
+    try:
+        validate_schema(conn, name, version)
+        if integrity:
+            check_integrity(conn, name)
+    except sqlite3.Error as exc:
+        raise errors.Damaged(name, f"{path} is damaged: {exc}.") from None
+    finally:
+        conn.close()

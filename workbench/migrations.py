@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import db, errors
-from .model import SCHEMA_VERSION
+from .fileformat import SCHEMA_VERSION
 
 #: Step functions: ``STEPS[n]`` upgrades a version n-1 file to version n (no commit; caller does).
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {}

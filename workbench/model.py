@@ -12,17 +12,16 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 
-#: The schema version written to ``PRAGMA user_version``. Bump it with every schema change and add
-#: a numbered migration in ``workbench.migrations`` plus a fixture file under ``tests/data/``.
-SCHEMA_VERSION = 1
+from . import fileformat
 
-#: ``PRAGMA application_id`` marking a file as ours: "PWKB".
-APPLICATION_ID = 0x50574B42
+# The format's constants live in fileformat (files are checked without the ORM); named here too.
+SCHEMA_VERSION = fileformat.SCHEMA_VERSION
+APPLICATION_ID = fileformat.APPLICATION_ID
+STAGES = fileformat.STAGES
+MESSAGE_STATUSES = fileformat.MESSAGE_STATUSES
+PERSONA_STATUSES = fileformat.PERSONA_STATUSES
+TERM_KINDS = fileformat.TERM_KINDS
 
-STAGES: tuple[str, ...] = ("awareness", "consideration", "decision", "retention")
-MESSAGE_STATUSES: tuple[str, ...] = ("draft", "in_review", "approved", "retired")
-PERSONA_STATUSES: tuple[str, ...] = ("draft", "approved")
-TERM_KINDS: tuple[str, ...] = ("prefer", "avoid", "define")
 DEFAULT_CHANNELS: tuple[tuple[str, str], ...] = (
     ("Ads", "Short and concrete: headline up to 40 characters, one idea, one call to action."),
     ("PR", "Newsworthy angle first; quotable lines; no superlatives we cannot prove."),

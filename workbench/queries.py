@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import reader
 from .lingo import Breach, Checker, LingoTerm
 from .model import (
     STAGES,
@@ -38,12 +39,7 @@ from .views import (
 
 def info(s: Session) -> WorkbenchInfo:
     """The workbench row."""
-    row = s.execute(select(WorkbenchRow.id, WorkbenchRow.name, WorkbenchRow.organization,
-                           WorkbenchRow.narrative, WorkbenchRow.logo.is_not(None),
-                           WorkbenchRow.updated_at, WorkbenchRow.updated_by)).first()
-    if row is None:
-        return WorkbenchInfo("", "", "", "", False, "", "")
-    return WorkbenchInfo(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6])
+    return reader.info(_driver(s))
 
 
 def logo(s: Session) -> bytes | None:
@@ -72,49 +68,24 @@ def _driver(s: Session) -> sqlite3.Connection:
     return conn  # type: ignore[no-any-return]
 
 
-_SUMMARY_COLUMNS = "id, name, role, organization, status, portrait IS NOT NULL, updated_at"
-_PERSONA_ORDER = "ORDER BY lower(name), id"
-
-
-def _summary(r: Sequence[Any]) -> PersonaSummary:
-    return PersonaSummary(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6])
-
-
 def persona_summaries(s: Session, offset: int = 0, limit: int | None = None) -> list[PersonaSummary]:
-    """Personas by name, without loading stories or portraits (paged for big workbenches).
-
-    Deep pages cost a scan of the persona table each (there is no index on ``lower(name)``): a list
-    that scrolls through thousands should use :func:`persona_order` + :func:`persona_summaries_for`.
-    """
-    rows = _driver(s).execute(f"SELECT {_SUMMARY_COLUMNS} FROM personas {_PERSONA_ORDER} LIMIT ? OFFSET ?",
-                              (-1 if limit is None else max(0, limit), max(0, offset))).fetchall()
-    return [_summary(r) for r in rows]
+    """Personas by name, without loading stories or portraits (paged; see :mod:`workbench.reader`)."""
+    return reader.persona_summaries(_driver(s), offset, limit)
 
 
 def persona_order(s: Session) -> list[str]:
-    """Every persona id in list order (by name, case-insensitively, then id) — for lazy list models.
-
-    Reads only the columns stored before the story, so it never walks a story's overflow pages:
-    ~20 ms for 10,000 personas, after which :func:`persona_summaries_for` fetches any page by key.
-    """
-    return [r[0] for r in _driver(s).execute(f"SELECT id FROM personas {_PERSONA_ORDER}")]
+    """Every persona id in list order, for lazy list models (see :mod:`workbench.reader`)."""
+    return reader.persona_order(_driver(s))
 
 
 def persona_summaries_for(s: Session, ids: Sequence[str]) -> list[PersonaSummary]:
     """Summaries of the given personas, in the order given (ids that no longer exist are skipped)."""
-    found: dict[str, PersonaSummary] = {}
-    conn = _driver(s)
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
-        for r in conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM personas WHERE id IN "
-                              f"({','.join('?' * len(chunk))})", chunk):
-            found[r[0]] = _summary(r)
-    return [found[i] for i in ids if i in found]
+    return reader.persona_summaries_for(_driver(s), ids)
 
 
 def persona_count(s: Session) -> int:
     """How many personas there are."""
-    return int(s.execute(select(func.count()).select_from(Persona)).scalar() or 0)
+    return reader.persona_count(_driver(s))
 
 
 def persona_view(p: Persona, has_portrait: bool) -> PersonaView:
@@ -505,25 +476,12 @@ def problems(s: Session, fresh: bool = False) -> list[Problem]:
 
 def message_counts_by_channel(s: Session) -> dict[str, int]:
     """Channel id → number of messages (one grouped query; the channel list shows it)."""
-    return {cid: int(n) for cid, n in s.execute(
-        select(Message.channel_id, func.count()).group_by(Message.channel_id))}
+    return reader.message_counts_by_channel(_driver(s))
 
 
 def counts(s: Session) -> Counts:
     """Totals for ``info`` and the status bar."""
-    by_status = {st: 0 for st in ("draft", "in_review", "approved", "retired")}
-    for status, n in s.execute(select(Message.status, func.count()).group_by(Message.status)):
-        by_status[status] = int(n)
-    return Counts(
-        personas=persona_count(s),
-        approved_personas=int(s.execute(select(func.count()).select_from(Persona)
-                                        .where(Persona.status == "approved")).scalar() or 0),
-        channels=int(s.execute(select(func.count()).select_from(Channel)).scalar() or 0),
-        messages=by_status,
-        terms=int(s.execute(select(func.count()).select_from(Term)).scalar() or 0),
-        objections=int(s.execute(select(func.count()).select_from(Objection)).scalar() or 0),
-        revisions=int(s.execute(select(func.count()).select_from(MessageRevision)).scalar() or 0),
-    )
+    return reader.counts(_driver(s))
 
 
 def search_texts(kind: str, row: object) -> tuple[str, str]:

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from . import db, errors, queries, search, storage
+from . import db, errors, orm, queries, reader, search, storage
 from .changes import Change, Tx
 from .commands import Command, Restore
 from .lingo import Breach, Checker
@@ -54,10 +54,8 @@ from .views import (
 )
 
 T = TypeVar("T")
-#: Read-only opens of files up to this size run SQLite's quick_check first; bigger files (where it
-#: costs a second or more) rely on cell_size_check and turn a corrupt page met while reading into
-#: :class:`errors.Damaged` (see :meth:`Workbench.read`). Writable opens always check.
-READONLY_CHECK_MAX_BYTES = 64 * 1024 * 1024
+#: Read-only opens of bigger files skip the integrity check (see :mod:`workbench.reader`).
+READONLY_CHECK_MAX_BYTES = reader.READONLY_CHECK_MAX_BYTES
 SEARCHABLE = {"personas": ("persona", Persona), "messages": ("message", Message),
               "objections": ("objection", Objection), "terms": ("term", Term)}
 
@@ -89,7 +87,7 @@ class Workbench:
         self._temp_dir = temp_dir
         self._db_path = db_path
         immutable = readonly and working is None
-        self.engine = db.engine_for(lambda: db.connect(db_path, readonly=readonly, immutable=immutable))
+        self.engine = orm.engine_for(lambda: db.connect(db_path, readonly=readonly, immutable=immutable))
         self._closed = False
         self._write_lock = threading.Lock()
         self._pending: tuple[int, Path | None] | None = None
@@ -108,7 +106,7 @@ class Workbench:
             with storage.temp_beside(path) as tmp:
                 conn = db.create_file(tmp)
                 try:
-                    db.create_schema(conn)
+                    orm.create_schema(conn)
                 finally:
                     conn.close()
                 wb = cls(tmp, ctx, readonly=False, db_path=tmp)
@@ -166,15 +164,7 @@ class Workbench:
         path = Path(path)
         ctx = ctx or Context()
         version, _app_id = db.read_header(path)
-        check = db.connect(path, readonly=True, immutable=True)
-        try:
-            db.validate_schema(check, str(path), version)
-            if not readonly or path.stat().st_size <= READONLY_CHECK_MAX_BYTES:
-                db.check_integrity(check, str(path))
-        except sqlite3.Error as exc:
-            raise errors.Damaged(str(path), f"{path} is damaged: {exc}.") from None
-        finally:
-            check.close()
+        db.check_file(path, version, integrity=not readonly or path.stat().st_size <= READONLY_CHECK_MAX_BYTES)
         if readonly:
             return cls._open_readonly(path, ctx, version)
         lock = storage.Lock.acquire(path, ctx.user, ctx.now())
@@ -195,21 +185,26 @@ class Workbench:
         need a migration or have a crashed session to recover are opened fully here (no copy to wait for
         when recovering; a migration must happen before the first read).
         """
-        path = Path(path)
-        ctx = ctx or Context()
-        version, _app_id = db.read_header(path)
-        if version < SCHEMA_VERSION or storage.WorkingCopy.find_recoverable(path, data_dir) is not None:
+        look = reader.first_look(path, ctx, data_dir=data_dir)
+        if look is None:  # a migration or a recovery first: no copy to wait for, open fully
             return cls.open(path, ctx, data_dir=data_dir)
-        check = db.connect(path, readonly=True, immutable=True)
-        try:
-            db.validate_schema(check, str(path), version)
-        except sqlite3.Error as exc:
-            raise errors.Damaged(str(path), f"{path} is damaged: {exc}.") from None
-        finally:
-            check.close()
-        lock = storage.Lock.acquire(path, ctx.user, ctx.now())
-        wb = cls(path, ctx, readonly=True, db_path=path, lock=lock)
-        wb._pending = (version, data_dir)
+        wb = cls.from_first_look(look)
+        look.reader.close()
+        return wb
+
+    @classmethod
+    def from_first_look(cls, look: reader.FirstLook) -> Workbench:
+        """Complete an opening begun with :func:`workbench.reader.first_look` (takes over its lock).
+
+        Read-only looks become a read-only session; looks for editing become a session reading the
+        user's file until :meth:`finish_opening` has made the working copy. The look's reader stays
+        open for whoever still reads through it (the window's first views); they close it.
+        """
+        if look.readonly:
+            return cls(look.path, look.ctx, readonly=True, db_path=look.path)
+        wb = cls(look.path, look.ctx, readonly=True, db_path=look.path, lock=look.lock)
+        wb._pending = (look.version, look.data_dir)
+        look.lock = None  # the session owns it now
         return wb
 
     @property
@@ -452,6 +447,14 @@ class Workbench:
     def persona_count(self) -> int:
         """Number of personas."""
         return self.read(queries.persona_count)
+
+    def persona_order(self) -> list[str]:
+        """Every persona id in list order (lazy lists fetch pages with :meth:`persona_summaries_for`)."""
+        return self.read(queries.persona_order)
+
+    def persona_summaries_for(self, ids: Sequence[str]) -> list[PersonaSummary]:
+        """Summaries of the given personas, in the order given."""
+        return self.read(queries.persona_summaries_for, ids)
 
     def persona(self, persona_id: str) -> PersonaView | None:
         """One persona."""

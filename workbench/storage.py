@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import APP_ID, __version__, db, errors
+from . import APP_ID, db, errors
 from .errors import Holder
 
 LOCK_PREFIX = ".~lock."
@@ -212,6 +212,8 @@ class Lock:
         A lock left by a dead process on this machine is taken over; one from another machine
         never is (we cannot tell whether that process still runs).
         """
+        from . import __version__
+
         holder = Holder(user, hostname(), os.getpid(), since, f"{APP_ID} {__version__}")
         payload = json.dumps(asdict(holder)).encode("utf-8")
         lp = lock_path(path)

@@ -47,7 +47,7 @@ def fake_v2(sleep_s: float = MIGRATION_SLEEP_S, announce: bool = True) -> None:
     """Pretend the app knows schema version 2 (as tests/workbench/test_migrations.py does)."""
     import sqlite3
 
-    from workbench import db, migrations, model, session
+    from workbench import db, fileformat, migrations, model, reader, session
 
     current = {t.name: [(c.name, 0) for c in t.columns] for t in model.Base.metadata.sorted_tables}
 
@@ -57,7 +57,7 @@ def fake_v2(sleep_s: float = MIGRATION_SLEEP_S, announce: bool = True) -> None:
         conn.execute("UPDATE channels SET guidance = guidance || ' [v2]'")
         time.sleep(sleep_s)
 
-    for module in (model, db, session, migrations):
+    for module in (fileformat, model, db, reader, session, migrations):
         module.SCHEMA_VERSION = 2  # type: ignore[attr-defined]
     migrations.STEPS[2] = to_2
     migrations.COLUMNS[1] = current

@@ -12,8 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
-from ui import main_window as mw
-from ui import prompts, settings
+from ui import file_actions, prompts, settings
 from ui.main_window import MainWindow
 from ui.open_errors import CLOSE, READ_ONLY, OpenErrorDialog
 from workbench import commands, errors
@@ -347,13 +346,13 @@ def test_export_json_and_save_copy_run_in_background(window: MainWindow, qtbot: 
     out = tmp_path / "out.json"
     monkeypatch.setattr(prompts, "save_path", lambda *_a: str(out))
     with qtbot.waitSignal(window.task_finished, timeout=10_000):
-        mw.file_actions.export_json(window)
+        file_actions.export_json(window)
     doc = json.loads(out.read_text("utf-8"))
     assert doc["format"] == "persona-workbench" and len(doc["personas"]) == 4
     copy = tmp_path / "copy.workbench"
     monkeypatch.setattr(prompts, "save_path", lambda *_a: str(copy))
     with qtbot.waitSignal(window.task_finished, timeout=10_000):
-        mw.file_actions.save_copy_as(window)
+        file_actions.save_copy_as(window)
     with Workbench.open(copy, readonly=True) as wb:
         assert wb.persona_count() == 4
 
@@ -364,13 +363,13 @@ def test_handoff_and_import(window: MainWindow, qtbot: QtBot, tmp_path: Path, mo
     client = tmp_path / "client.workbench"
     monkeypatch.setattr(prompts, "save_path", lambda *_a: str(client))
     with qtbot.waitSignal(window.task_finished, timeout=15_000):
-        mw.file_actions.handoff(window)
+        file_actions.handoff(window)
     assert client.exists() and infos == ["Hand-off Copy Ready"]
     source = tmp_path / "more.json"
     source.write_text(json.dumps({"format": "persona-workbench", "version": 1,
                                   "personas": [{"name": "Imported Iris"}]}), "utf-8")
     with qtbot.waitSignal(window.task_finished, timeout=15_000):
-        mw.file_actions.import_file(window, str(source))
+        file_actions.import_file(window, str(source))
     assert infos[-1] == "Import Finished"
     assert window.controller is not None and window.controller.workbench.persona_count() == 5
     window._undo_actions[0].trigger()
@@ -384,11 +383,11 @@ def test_export_playbook_flow_with_a_fake_generator(window: MainWindow, qtbot: Q
     fake = FakePlaybook(steps=3)
     monkeypatch.setattr("ui.export_dialog._playbook", lambda: fake)
     options = fake.PlaybookOptions(None, None, False, "a4")
-    monkeypatch.setattr(mw.file_actions.ExportDialog, "get_options", classmethod(lambda cls, p, wb, pre=None: (options, True)))
+    monkeypatch.setattr(file_actions.ExportDialog, "get_options", classmethod(lambda cls, p, wb, pre=None: (options, True)))
     pdf = tmp_path / "book.pdf"
     monkeypatch.setattr(prompts, "save_path", lambda *_a: str(pdf))
     offered: list[str] = []
-    monkeypatch.setattr(mw.file_actions, "ask_open_pdf", lambda _p, path: offered.append(path) or False)
+    monkeypatch.setattr(file_actions, "ask_open_pdf", lambda _p, path: offered.append(path) or False)
     with qtbot.waitSignal(window.export_finished, timeout=10_000) as blocker:
         window.export_playbook()
     assert blocker.args == [str(pdf), True]
@@ -456,6 +455,6 @@ def test_window_closed_while_opening_releases_the_file(qtbot: QtBot, sample_path
     w.open_path(sample_path)
     w.open_path(sample_path)  # a second request while the first is in flight is ignored
     w.close()
-    qtbot.waitUntil(lambda: not w._opening.running, timeout=15_000)
+    qtbot.waitUntil(lambda: not w._opener.running, timeout=15_000)
     assert w.controller is None
     assert not (sample_path.parent / f".~lock.{sample_path.name}#").exists()

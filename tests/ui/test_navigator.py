@@ -41,7 +41,7 @@ def big_controller(wb_path: Path, ctx: Context) -> Iterator[WorkbenchController]
 
 
 def test_sections_are_listed(qtbot: QtBot, controller: WorkbenchController) -> None:
-    nav = Navigator(controller)
+    nav = Navigator(controller.workbench, controller=controller)
     qtbot.addWidget(nav)
     model = nav.model
     assert model.rowCount() == len(SECTIONS)
@@ -52,7 +52,7 @@ def test_sections_are_listed(qtbot: QtBot, controller: WorkbenchController) -> N
 
 
 def test_personas_are_paged_lazily(qtbot: QtBot, big_controller: WorkbenchController) -> None:
-    model = NavigatorModel(big_controller)
+    model = NavigatorModel(big_controller.workbench)
     parent = model.personas_index()
     assert model.rowCount(parent) == 0 and model.hasChildren(parent)
     assert model.canFetchMore(parent)
@@ -64,7 +64,7 @@ def test_personas_are_paged_lazily(qtbot: QtBot, big_controller: WorkbenchContro
 
 
 def test_finding_a_persona_fetches_until_loaded(qtbot: QtBot, big_controller: WorkbenchController) -> None:
-    model = NavigatorModel(big_controller)
+    model = NavigatorModel(big_controller.workbench)
     last = big_controller.workbench.persona_summaries(449, 1)[0]
     idx = model.persona_index(last.id)
     assert idx.isValid() and idx.data() == "Persona 0449"
@@ -72,7 +72,7 @@ def test_finding_a_persona_fetches_until_loaded(qtbot: QtBot, big_controller: Wo
 
 
 def test_tree_view_fetches_first_page_only(qtbot: QtBot, big_controller: WorkbenchController) -> None:
-    nav = Navigator(big_controller)
+    nav = Navigator(big_controller.workbench, controller=big_controller)
     qtbot.addWidget(nav)
     nav.resize(300, 600)
     nav.show()
@@ -81,7 +81,7 @@ def test_tree_view_fetches_first_page_only(qtbot: QtBot, big_controller: Workben
 
 
 def test_selection_emits_persona_and_section(qtbot: QtBot, controller: WorkbenchController) -> None:
-    nav = Navigator(controller)
+    nav = Navigator(controller.workbench, controller=controller)
     qtbot.addWidget(nav)
     first = nav.model.index(0, 0, nav.model.personas_index())
     with qtbot.waitSignal(nav.persona_selected) as blocker:
@@ -93,7 +93,7 @@ def test_selection_emits_persona_and_section(qtbot: QtBot, controller: Workbench
 
 
 def test_programmatic_selection_is_quiet(qtbot: QtBot, controller: WorkbenchController) -> None:
-    nav = Navigator(controller)
+    nav = Navigator(controller.workbench, controller=controller)
     qtbot.addWidget(nav)
     pid = controller.workbench.persona_summaries()[2].id
     with qtbot.assertNotEmitted(nav.persona_selected):
@@ -102,7 +102,7 @@ def test_programmatic_selection_is_quiet(qtbot: QtBot, controller: WorkbenchCont
 
 
 def test_rename_updates_the_row_in_place(qtbot: QtBot, controller: WorkbenchController) -> None:
-    nav = Navigator(controller)
+    nav = Navigator(controller.workbench, controller=controller)
     qtbot.addWidget(nav)
     pid = controller.workbench.persona_summaries()[0].id
     controller.run(commands.UpdatePersona(pid, {"name": "Zed Renamed", "status": "draft"}))
@@ -112,7 +112,7 @@ def test_rename_updates_the_row_in_place(qtbot: QtBot, controller: WorkbenchCont
 
 
 def test_create_and_delete_refresh_the_list(qtbot: QtBot, controller: WorkbenchController) -> None:
-    nav = Navigator(controller)
+    nav = Navigator(controller.workbench, controller=controller)
     qtbot.addWidget(nav)
     change = controller.run(commands.CreatePersona({"name": "Aaron First"}))
     assert change is not None
@@ -129,7 +129,7 @@ def test_create_and_delete_refresh_the_list(qtbot: QtBot, controller: WorkbenchC
 def test_portrait_thumbnail_is_loaded_lazily(qtbot: QtBot, controller: WorkbenchController) -> None:
     pid = controller.workbench.persona_summaries()[0].id
     controller.run(commands.SetPortrait(pid, png("#00ff00")))
-    nav = Navigator(controller)
+    nav = Navigator(controller.workbench, controller=controller)
     qtbot.addWidget(nav)
     idx = nav.model.persona_index(pid)
     placeholder = idx.data(Qt.ItemDataRole.DecorationRole)
@@ -143,7 +143,7 @@ def test_portrait_thumbnail_is_loaded_lazily(qtbot: QtBot, controller: Workbench
 
 
 def test_kinds_and_ids_roles(qtbot: QtBot, controller: WorkbenchController) -> None:
-    model = NavigatorModel(controller)
+    model = NavigatorModel(controller.workbench)
     assert model.index(0, 0).data(ROLE_KIND) == "section"
     assert model.index(0, 0).data(ROLE_ID) == "narrative"
     persona = model.persona_index(controller.workbench.persona_summaries()[0].id)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import db, errors, interchange, migrations, model, session
+from workbench import db, errors, fileformat, interchange, migrations, model, reader, session
 from workbench.interchange import ImportDocument
 from workbench.session import Workbench
 from workbench.views import Context
@@ -58,7 +58,7 @@ def fake_v2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def to_2(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE channels SET guidance = guidance || ' [v2]'")
 
-    for module in (model, db, session, migrations):
+    for module in (fileformat, model, db, reader, session, migrations):
         monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
     monkeypatch.setitem(migrations.STEPS, 2, to_2)
     monkeypatch.setitem(migrations.COLUMNS, 1, current)
