@@ -508,6 +508,10 @@ class Workbench:
         """The coverage matrix."""
         return self.read(queries.coverage)
 
+    def coverage_for(self, persona_ids: Sequence[str]) -> CoverageMatrix:
+        """The matrix rows of some personas (a lazy view's screen), in the order given."""
+        return self.read(queries.coverage_for, persona_ids)
+
     def problems(self) -> list[Problem]:
         """Lingo breaches and coverage gaps."""
         return self.read(queries.problems)

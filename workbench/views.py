@@ -223,6 +223,35 @@ class CoverageMatrix:
 
 
 @dataclass(frozen=True)
+class CoverageSummary:
+    """How many matrix cells are in each state, for every stage filter — a view's totals line.
+
+    Counted in SQL (:func:`workbench.queries.coverage_summary`) so a lazily loaded matrix can say
+    "9 of 20 cells approved" without reading every row. ``by_stage[stage][state]`` counts the
+    persona × channel cells of one stage; ``across_stages[state]`` counts persona × channel pairs by
+    the all-stages rule of :meth:`CoverageMatrix.state`. Every state of :data:`COVERAGE_STATES` is
+    present, ``none`` included, so each mapping adds up to :attr:`cells`.
+    """
+
+    personas: int
+    channels: int
+    by_stage: dict[str, dict[str, int]]
+    across_stages: dict[str, int]
+
+    @property
+    def cells(self) -> int:
+        """Cells the matrix shows for any one stage filter (personas × channels)."""
+        return self.personas * self.channels
+
+    def count(self, state: str, stage: str | None = None) -> int:
+        """Cells in ``state`` for one stage, or for the all-stages view when ``stage`` is None."""
+        counts = self.across_stages if stage is None else self.by_stage.get(stage)
+        if counts is None:  # a stage the matrix does not list: nothing is there
+            return self.cells if state == "none" else 0
+        return counts.get(state, 0)
+
+
+@dataclass(frozen=True)
 class Problem:
     """An entry in the problems panel / ``check`` output.
 

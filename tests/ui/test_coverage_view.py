@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session
 
-from ui import icons
+from ui import coverage_view, icons
 from ui.controller import WorkbenchController
-from ui.coverage_view import ROLE_STATE, CoverageView
-from workbench import commands
+from ui.coverage_view import COUNTING, PAGE, ROLE_STATE, CoverageView
+from workbench import commands, interchange, queries
+from workbench.session import Workbench
+from workbench.views import Context, CoverageMatrix, CoverageSummary
 
 
 def make(qtbot: QtBot, controller: WorkbenchController) -> CoverageView:
@@ -132,3 +140,165 @@ def test_accessible_names(qtbot: QtBot, controller: WorkbenchController) -> None
     view = make(qtbot, controller)
     assert view.table.accessibleName() == "Coverage matrix"
     assert view.stage_combo.accessibleName()
+
+
+# --- lazy loading on a big workbench -----------------------------------------------------------
+
+MANY = 600
+
+
+@pytest.fixture
+def many(wb_path: Path, ctx: Context) -> Iterator[WorkbenchController]:
+    """600 personas (twelve pages of rows); every other one has a message in some state."""
+    with Workbench.open(wb_path, ctx) as wb:
+        channels = [c.name for c in wb.channels()]
+        doc = {"format": "persona-workbench", "version": 1,
+               "personas": [{"name": f"Persona {i:04d}"} for i in range(MANY)],
+               "messages": [{"persona": f"Persona {i:04d}", "channel": channels[i % len(channels)],
+                             "stage": "awareness", "status": ("draft", "in_review", "approved")[i % 3]}
+                            for i in range(0, MANY, 2)]}
+        wb.execute(interchange.ImportDocument(doc))
+    c = WorkbenchController(Workbench.open(wb_path, ctx))
+    yield c
+    c.close()
+
+
+class Reads:
+    """The rows the view asks the core for; reading the whole matrix fails the test."""
+
+    def __init__(self, wb: Workbench, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[list[str]] = []
+        original = wb.coverage_for
+
+        def coverage_for(persona_ids: Sequence[str]) -> CoverageMatrix:
+            self.calls.append(list(persona_ids))
+            return original(persona_ids)
+
+        def whole_matrix() -> CoverageMatrix:
+            raise AssertionError("the view read the whole matrix")
+
+        monkeypatch.setattr(wb, "coverage_for", coverage_for)
+        monkeypatch.setattr(wb, "coverage", whole_matrix)
+
+    @property
+    def ids(self) -> set[str]:
+        return {pid for call in self.calls for pid in call}
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """The calls that asked for rows (an empty one only lists the channels)."""
+        return [call for call in self.calls if call]
+
+
+def counted(view: CoverageView) -> bool:
+    return view.summary.text() not in (COUNTING, "")
+
+
+def test_opening_reads_only_the_rows_on_screen(qtbot: QtBot, many: WorkbenchController,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = many.workbench
+    order = wb.persona_order()
+    full = wb.coverage()
+    reads = Reads(wb, monkeypatch)
+    view = make(qtbot, many)
+    qtbot.waitUntil(lambda: counted(view), timeout=5000)
+    m = view.model
+    assert m.rowCount() == MANY and m.columnCount() == len(full.channels)
+    assert len(reads.calls) == 1 and reads.ids <= set(order[:PAGE])  # one small query for the first screen
+    last_on_screen = view.table.rowAt(view.table.viewport().height() - 1)
+    assert 0 < last_on_screen < PAGE
+    assert {order[r] for r in range(last_on_screen + 1)} <= reads.ids
+    assert m.headerData(0, Qt.Orientation.Vertical) == "Persona 0000"
+
+    view.table.scrollToBottom()
+    view.table.viewport().repaint()
+    assert order[-1] in reads.ids  # read as it scrolled into view …
+    assert not reads.ids & set(order[PAGE:MANY - PAGE])  # … and nothing in between
+    for row in (*range(0, 12), *range(MANY - 12, MANY)):
+        assert m.headerData(row, Qt.Orientation.Vertical) == full.personas[row].name
+        for col, ch in enumerate(full.channels):
+            assert m.index(row, col).data(ROLE_STATE) == full.state(order[row], ch.id), (row, col)
+
+
+def test_totals_are_counted_on_a_worker(qtbot: QtBot, many: WorkbenchController,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    on_gui_thread: list[bool] = []
+    original = queries.coverage_summary
+
+    def coverage_summary(s: Session) -> CoverageSummary:
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return original(s)
+
+    monkeypatch.setattr(queries, "coverage_summary", coverage_summary)
+    full = many.workbench.coverage()
+    view = make(qtbot, many)
+    assert view.summary.text() == COUNTING  # the rows are there; the totals are not counted yet
+    assert view.model.state_at(0, 0) == full.state(full.personas[0].id, full.channels[0].id)
+    qtbot.waitUntil(lambda: counted(view), timeout=5000)
+    assert on_gui_thread == [False]
+
+    def expected(stage: str | None) -> str:
+        approved = sum(full.state(p.id, c.id, stage) == "approved" for p in full.personas for c in full.channels)
+        return f"{approved} of {MANY * len(full.channels)} cells approved"
+
+    assert view.summary.text() == expected(None)
+    for stage in ("awareness", "decision", None):  # every stage's totals came with the one count
+        view.set_stage(stage)
+        assert view.summary.text() == expected(stage)
+    assert on_gui_thread == [False]
+
+
+def test_an_edit_rereads_only_the_rows_it_touched(qtbot: QtBot, many: WorkbenchController,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = many.workbench
+    order = wb.persona_order()
+    channel = wb.channels()[0]
+    reads = Reads(wb, monkeypatch)
+    view = make(qtbot, many)
+    qtbot.waitUntil(lambda: counted(view), timeout=5000)
+    before = view.summary.text()
+    assert view.model.state_at(1, 0) == "none"
+    reads.calls.clear()
+
+    many.run(commands.CreateMessage(order[1], channel.id, "decision", {"headline": "Hello"}))
+    assert view.summary.text() == COUNTING  # never the total from before the edit
+    qtbot.waitUntil(lambda: view.model.state_at(1, 0) == "draft", timeout=5000)
+    assert counted(view) and view.summary.text() == before  # the cells and totals arrive together
+    assert reads.rows == [[order[1]]]  # that row alone
+
+    reads.calls.clear()
+    far = order[MANY - 3]  # off screen, never read: nothing to read again now
+    assert view.model.matrix.is_loaded(order[1]) and not view.model.matrix.is_loaded(far)
+    many.run(commands.CreateMessage(far, channel.id, "retention", {"headline": "Later"}))
+    qtbot.waitUntil(lambda: counted(view), timeout=5000)
+    assert reads.calls == []
+    view.select_cell(far, channel.id)  # scrolls there: that page is read now, fresh
+    assert far in reads.ids and order[MANY // 2] not in reads.ids
+    assert view.model.state_at(MANY - 3, 0) == "draft"
+
+    view.table.scrollToTop()
+    reads.calls.clear()
+    new = many.run(commands.CreatePersona({"name": "Persona 0000½"}))
+    assert new is not None
+    qtbot.waitUntil(lambda: view.model.rowCount() == MANY + 1 and counted(view), timeout=5000)
+    new_id = new.extra["id"]
+    assert view.model.matrix.order[1] == new_id
+    assert reads.rows == [[new_id]]  # the order is read again, but only the new row
+    assert view.model.headerData(1, Qt.Orientation.Vertical) == "Persona 0000½"
+    assert view.summary.text().endswith(f"of {(MANY + 1) * len(wb.channels())} cells approved")
+
+
+def test_rows_far_from_the_screen_are_forgotten(qtbot: QtBot, many: WorkbenchController,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(coverage_view, "MAX_ROWS_KEPT", 2 * PAGE)
+    view = make(qtbot, many)
+    m = view.model.matrix
+    order = m.order
+    for row in range(0, MANY, PAGE // 2):
+        view.table.scrollTo(view.model.index(row, 0))
+        view.table.viewport().repaint()
+    assert len(m.loaded_ids()) <= 3 * PAGE
+    assert not m.is_loaded(order[0]) and m.is_loaded(order[-1])
+    view.table.scrollToTop()
+    view.table.viewport().repaint()
+    assert m.is_loaded(order[0]) and view.model.headerData(0, Qt.Orientation.Vertical) == "Persona 0000"
