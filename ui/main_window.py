@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.navigator: Navigator | None = None
         self.search_panel: SearchPanel | None = None
         self.problems_panel: ProblemsPanel | None = None
-        self.coverage_view: CoverageView | None = None
+        #: Pages built so far (each is built the first time it is shown: see :meth:`page`).
         self.pages: dict[str, QWidget] = {}
         self.tasks: list[BackgroundQuery] = []
         self.export: PlaybookExport | None = None
@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | Path, readonly: bool = False) -> None:
         """Open ``path`` in stages (see :mod:`ui.opening`); ``file_shown``, ``file_opened`` or a dialog follow."""
         path = Path(path)
-        if self._opener.running:  # one open at a time: a second result would leak a held file
+        if self._opener.running or self._look is not None:  # one at a time: a second would leak a held file
             self.statusBar().showMessage("Still opening the previous file…", 4000)
             return
         current = self.controller.workbench.path if self.controller else None
@@ -321,7 +321,6 @@ class MainWindow(QMainWindow):
 
     def _install(self, controller: WorkbenchController, wb: Workbench) -> None:
         """Build every per-file view over ``controller`` and wire their requests together."""
-        from .coverage_view import CoverageView
         from .problems_panel import ProblemsPanel
         from .search_panel import SearchPanel
 
@@ -337,26 +336,11 @@ class MainWindow(QMainWindow):
         self.search_panel.active_changed.connect(lambda active: self.navigator.setVisible(not active)
                                                  if self.navigator else None)
         self._sidebar_layout.insertWidget(0, self.search_panel, 0)
-        self.coverage_view = CoverageView(controller)
-        self.coverage_view.open_message_requested.connect(self.show_message)
-        self.coverage_view.create_message_requested.connect(self.create_message)
-        self.pages = {key: _make_editor(key, controller) for key in EDITORS}
-        self.pages["coverage"] = self.coverage_view
-        for page in self.pages.values():
-            self.stack.addWidget(page)
         # Docked last, so Tab goes search → navigator → editor → problems.
         self.problems_panel = ProblemsPanel(controller)
         self.problems_panel.jump_requested.connect(self.jump_to_problem)
         self.problems_panel.counted.connect(self.status.show_problem_count)
         self.problems_dock.setWidget(self.problems_panel)
-        persona_editor = self.pages["persona"]
-        if hasattr(persona_editor, "open_message_requested"):
-            persona_editor.open_message_requested.connect(self.show_message)
-        if hasattr(persona_editor, "new_message_requested"):
-            persona_editor.new_message_requested.connect(self.new_message)
-        message_editor = self.pages["message"]
-        if hasattr(message_editor, "open_persona_requested"):
-            message_editor.open_persona_requested.connect(self.show_persona)
         self._install_undo(controller)
         self.setTabOrder(self.search_panel.field, self.navigator.tree)
         self.opening_page.stop()
@@ -489,7 +473,7 @@ class MainWindow(QMainWindow):
         if self.problems_panel is not None:
             self.problems_dock.setWidget(QLabel())
             self.problems_panel.deleteLater()
-        self.search_panel = self.problems_panel = self.coverage_view = None
+        self.search_panel = self.problems_panel = None
         self.navigator = navigator if keep_navigator else None
         self.controller = None
         self.current_persona = self.current_message = None
@@ -501,8 +485,58 @@ class MainWindow(QMainWindow):
 
     # --- navigation ---------------------------------------------------------------------------
 
+    def page(self, key: str) -> QWidget | None:
+        """The page for ``key`` (an editor, or "coverage"), built the first time it is needed.
+
+        Building every page when a file opens read all 20,000 objections, every persona for the
+        choosers and every channel's message count of a big workbench before anything showed.
+        """
+        if self.controller is None:
+            return None
+        found = self.pages.get(key)
+        if found is not None:
+            return found
+        if key == "coverage":
+            from .coverage_view import CoverageView
+
+            view = CoverageView(self.controller)
+            view.open_message_requested.connect(self.show_message)
+            view.create_message_requested.connect(self.create_message)
+            found = view
+        elif key in EDITORS:
+            found = _make_editor(key, self.controller)
+            if hasattr(found, "open_message_requested"):  # the persona editor
+                found.open_message_requested.connect(self.show_message)
+            if hasattr(found, "new_message_requested"):
+                found.new_message_requested.connect(self.new_message)
+            if hasattr(found, "open_persona_requested"):  # the message editor
+                found.open_persona_requested.connect(self.show_persona)
+        else:
+            return None
+        self.pages[key] = found
+        self.stack.addWidget(found)
+        self._problems_last_in_tab_order()
+        return found
+
+    def _problems_last_in_tab_order(self) -> None:
+        """Keep Tab running search → navigator → editor → problems when a page is built late
+        (a new page's widgets join the end of the window's focus chain, after the problems list)."""
+        panel = self.problems_panel
+        if panel is None:
+            return
+        last = self.previousInFocusChain()  # the chain is a ring starting at the window: its end
+        for widget in panel.findChildren(QWidget):
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget is not last:
+                QWidget.setTabOrder(last, widget)
+                last = widget
+
+    @property
+    def coverage_view(self) -> CoverageView | None:
+        """The coverage matrix view (built on first use)."""
+        return self.page("coverage")  # type: ignore[return-value]
+
     def _show_page(self, key: str) -> QWidget | None:
-        page = self.pages.get(key)
+        page = self.page(key)
         if page is not None:
             self.stack.setCurrentWidget(page)
         self._update_state()
@@ -724,6 +758,9 @@ class MainWindow(QMainWindow):
             self._closing = False
             event.ignore()
             return
+        if self._look is not None and not self._opener.running:  # closed before its session started
+            look, self._look = self._look, None
+            look.release()
         for task in list(self.tasks):
             task.cancel()
         event.accept()

@@ -1,10 +1,11 @@
 """The navigator: brand narrative, personas (paged, with portraits and status), channels, lingo,
 objections and the coverage matrix, as one tree on the left of the window.
 
-Personas are fetched a page at a time through ``canFetchMore``/``fetchMore`` so a workbench with
-10,000 personas opens instantly: the model holds every persona id in list order (one cheap query)
-and loads each page of summaries by key. Portrait thumbnails are decoded only for rows that are
-painted, a few per event-loop turn, and cached by persona id until that persona changes.
+The model holds every persona id in list order (one cheap query: ~20 ms for 10,000) and so knows
+every row from the start — the scroll bar is true and End jumps to the last persona — but reads a
+persona's summary (name, role, status) only when its row is shown, a page of rows by key at a
+time. Portrait thumbnails are decoded only for rows that are painted, a few per event-loop turn,
+and the most recent few hundred are kept.
 
 The navigator reads through a :class:`PersonaSource` — at first the window's quick
 :class:`workbench.reader.Reader` (so the list paints before the editing session exists), then the
@@ -13,6 +14,7 @@ controller's workbench (:meth:`Navigator.attach`), keeping scroll position and s
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -48,7 +50,10 @@ if TYPE_CHECKING:
 
 #: The invisible root, as a shared default argument (one instance, never mutated).
 _ROOT = QModelIndex()
-PAGE = 200
+#: Persona summaries are read this many rows at a time (by key), as rows are shown.
+PAGE = 100
+#: How many decoded portrait thumbnails are kept (the most recently shown).
+THUMBS_KEPT = 400
 THUMB = 32
 ROLE_KIND = Qt.ItemDataRole.UserRole + 1
 ROLE_ID = Qt.ItemDataRole.UserRole + 2
@@ -67,6 +72,9 @@ PERSONAS_ROW = 1
 _SECTION = 0  # internalId of a top-level row
 _PERSONA = 1  # internalId of a persona row (parent: Personas)
 STATUS_LABEL = {"draft": "Draft", "approved": "Approved"}
+#: The roles a persona row answers from its summary (others need no read).
+_PERSONA_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
+                            Qt.ItemDataRole.DecorationRole, ROLE_SUBTITLE})
 
 
 class PersonaSource(Protocol):
@@ -85,16 +93,20 @@ class NavigatorModel(QAbstractItemModel):
     def __init__(self, source: PersonaSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._source = source
-        self._personas: list[PersonaSummary] = []
+        self._order: list[str] = []
         self._row_of: dict[str, int] = {}
-        self._order = source.persona_order()
-        self._total = len(self._order)
-        self._thumbs: dict[str, QPixmap] = {}
+        self._summaries: dict[str, PersonaSummary] = {}
+        self._set_order(source.persona_order())
+        self._thumbs: OrderedDict[str, QPixmap] = OrderedDict()
         self._wanted: list[str] = []
         self._loader = QTimer(self)
         self._loader.setSingleShot(True)
         self._loader.setInterval(0)
         self._loader.timeout.connect(self._load_some_thumbnails)
+
+    def _set_order(self, order: list[str]) -> None:
+        self._order = order
+        self._row_of = {pid: row for row, pid in enumerate(order)}
 
     # --- structure ----------------------------------------------------------------------------
 
@@ -103,7 +115,7 @@ class NavigatorModel(QAbstractItemModel):
             return QModelIndex()
         if not parent.isValid():
             return self.createIndex(row, 0, _SECTION) if row < len(SECTIONS) else QModelIndex()
-        if parent.internalId() == _SECTION and parent.row() == PERSONAS_ROW and row < len(self._personas):
+        if parent.internalId() == _SECTION and parent.row() == PERSONAS_ROW and row < len(self._order):
             return self.createIndex(row, 0, _PERSONA)
         return QModelIndex()
 
@@ -116,7 +128,7 @@ class NavigatorModel(QAbstractItemModel):
         if not parent.isValid():
             return len(SECTIONS)
         if parent.internalId() == _SECTION and parent.row() == PERSONAS_ROW:
-            return len(self._personas)
+            return len(self._order)
         return 0
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
@@ -125,24 +137,19 @@ class NavigatorModel(QAbstractItemModel):
     def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> bool:
         if not parent.isValid():
             return True
-        return parent.internalId() == _SECTION and parent.row() == PERSONAS_ROW and self._total > 0
+        return parent.internalId() == _SECTION and parent.row() == PERSONAS_ROW and bool(self._order)
 
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        return self._is_personas(parent) and len(self._personas) < self._total
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
-        if not self.canFetchMore(parent):
-            return
-        start = len(self._personas)
-        page = self._source.persona_summaries_for(self._order[start:start + PAGE])
-        if not page:
-            self._total = len(self._personas)
-            return
-        self.beginInsertRows(self.personas_index(), start, start + len(page) - 1)
-        self._personas.extend(page)
-        for i, p in enumerate(page, start):
-            self._row_of[p.id] = i
-        self.endInsertRows()
+    def _summary_at(self, row: int) -> PersonaSummary | None:
+        """The summary shown in ``row``, reading its page of rows (by key) the first time it is needed."""
+        pid = self._order[row]
+        found = self._summaries.get(pid)
+        if found is None:
+            start = row - row % PAGE
+            missing = [i for i in self._order[start:start + PAGE] if i not in self._summaries]
+            for summary in self._source.persona_summaries_for(missing):
+                self._summaries[summary.id] = summary
+            found = self._summaries.get(pid)
+        return found
 
     @staticmethod
     def _is_personas(parent: QModelIndex | QPersistentModelIndex) -> bool:
@@ -160,16 +167,14 @@ class NavigatorModel(QAbstractItemModel):
         return QModelIndex()
 
     def persona_index(self, persona_id: str) -> QModelIndex:
-        """A persona's row, fetching further pages until it is loaded (or all are)."""
-        while persona_id not in self._row_of and self.canFetchMore(self.personas_index()):
-            self.fetchMore(self.personas_index())
+        """A persona's row (invalid when there is no such persona)."""
         row = self._row_of.get(persona_id)
         return self.index(row, 0, self.personas_index()) if row is not None else QModelIndex()
 
     @property
     def loaded(self) -> int:
-        """How many persona rows are loaded so far."""
-        return len(self._personas)
+        """How many personas' summaries have been read so far."""
+        return len(self._summaries)
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -179,9 +184,9 @@ class NavigatorModel(QAbstractItemModel):
         if index.internalId() == _SECTION:
             key, label, icon_name = SECTIONS[index.row()]
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{label} ({self._total})" if key == "personas" else label
+                return f"{label} ({len(self._order)})" if key == "personas" else label
             if role == Qt.ItemDataRole.AccessibleTextRole:
-                return f"{label}, {self._total} personas" if key == "personas" else label
+                return f"{label}, {len(self._order)} personas" if key == "personas" else label
             if role == Qt.ItemDataRole.DecorationRole:
                 return icons.icon(icon_name)
             if role == ROLE_KIND:
@@ -193,7 +198,15 @@ class NavigatorModel(QAbstractItemModel):
                 font.setBold(True)
                 return font
             return None
-        p = self._personas[index.row()]
+        if role == ROLE_KIND:  # answered without reading the row: sizing asks it for every row
+            return "persona"
+        if role == ROLE_ID:
+            return self._order[index.row()]
+        if role not in _PERSONA_ROLES:
+            return None
+        p = self._summary_at(index.row())
+        if p is None:  # deleted by someone else since the order was read
+            return None
         subtitle = " · ".join(x for x in (p.role, p.organization) if x)
         if role == Qt.ItemDataRole.DisplayRole:
             return p.name
@@ -203,15 +216,12 @@ class NavigatorModel(QAbstractItemModel):
             return f"{p.name}, {STATUS_LABEL.get(p.status, p.status)}" + (f" — {subtitle}" if subtitle else "")
         if role == Qt.ItemDataRole.DecorationRole:
             return self._thumbnail(p)
-        if role == ROLE_KIND:
-            return "persona"
-        if role == ROLE_ID:
-            return p.id
         return None
 
     def _thumbnail(self, p: PersonaSummary) -> QPixmap:
         found = self._thumbs.get(p.id)
         if found is not None:
+            self._thumbs.move_to_end(p.id)
             return found
         if p.has_portrait:
             if p.id not in self._wanted:
@@ -232,14 +242,16 @@ class NavigatorModel(QAbstractItemModel):
         batch, self._wanted = self._wanted[:8], self._wanted[8:]
         for pid in batch:
             row = self._row_of.get(pid)
-            if row is None:
+            summary = self._summaries.get(pid)
+            if row is None or summary is None:
                 continue
-            status = self._personas[row].status
             try:
                 data = self._source.portrait(pid)
             except Exception:  # the file went away mid-scroll: a placeholder is fine
                 data = None
-            self._thumbs[pid] = icons.portrait_thumbnail(data, THUMB, status)
+            self._thumbs[pid] = icons.portrait_thumbnail(data, THUMB, summary.status)
+            while len(self._thumbs) > THUMBS_KEPT:
+                self._thumbs.popitem(last=False)
             idx = self.index(row, 0, self.personas_index())
             self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
         if self._wanted:
@@ -260,44 +272,40 @@ class NavigatorModel(QAbstractItemModel):
             self.reload()
             return
         changed = [pid for pid in change.ids("persona") if pid in self._row_of]
-        for pid in change.ids("persona"):
+        for pid in changed:
             self._thumbs.pop(pid, None)
+        old = {pid: self._summaries.get(pid) for pid in changed}
         fresh = {p.id: p for p in self._source.persona_summaries_for(changed)}
-        if any(fresh[pid].name != self._personas[self._row_of[pid]].name for pid in fresh):
+        if any(old[pid] is None or old[pid].name != summary.name for pid, summary in fresh.items()):  # type: ignore[union-attr]
             self.reload()  # a new name may sort elsewhere
             return
         for pid, summary in fresh.items():
-            row = self._row_of[pid]
-            self._personas[row] = summary
-            idx = self.index(row, 0, self.personas_index())
+            self._summaries[pid] = summary
+            idx = self.index(self._row_of[pid], 0, self.personas_index())
             self.dataChanged.emit(idx, idx)
 
     def reload(self) -> None:
-        """Re-read the persona list (as many rows as were loaded), keeping the section expanded."""
-        keep = max(len(self._personas), PAGE)
+        """Re-read the persona order (summaries again as rows are shown), keeping the section expanded."""
         parent = self.personas_index()
-        if self._personas:
-            self.beginRemoveRows(parent, 0, len(self._personas) - 1)
-            self._personas = []
-            self._row_of = {}
+        if self._order:
+            self.beginRemoveRows(parent, 0, len(self._order) - 1)
+            self._set_order([])
             self.endRemoveRows()
-        self._order = self._source.persona_order()
-        self._total = len(self._order)
+        self._summaries.clear()
         self._thumbs.clear()
-        page = self._source.persona_summaries_for(self._order[:keep])
-        if page:
-            self.beginInsertRows(parent, 0, len(page) - 1)
-            self._personas = page
-            self._row_of = {p.id: i for i, p in enumerate(page)}
+        order = self._source.persona_order()
+        if order:
+            self.beginInsertRows(parent, 0, len(order) - 1)
+            self._set_order(order)
             self.endInsertRows()
         self.dataChanged.emit(parent, parent)
 
     def clear_thumbnails(self) -> None:
         """Forget rendered thumbnails (the palette changed)."""
         self._thumbs.clear()
-        if self._personas:
+        if self._order:
             self.dataChanged.emit(self.index(0, 0, self.personas_index()),
-                                  self.index(len(self._personas) - 1, 0, self.personas_index()))
+                                  self.index(len(self._order) - 1, 0, self.personas_index()))
 
 
 class _PersonaDelegate(QStyledItemDelegate):
@@ -373,8 +381,6 @@ class Navigator(QWidget):
         self.tree.setAccessibleName("Navigator")
         self.tree.setAccessibleDescription("Brand narrative, personas, channels, lingo, objections and coverage")
         self.tree.setIndentation(14)
-        if self.model.canFetchMore(self.model.personas_index()):
-            self.model.fetchMore(self.model.personas_index())  # the first page, before the view asks
         self.tree.expand(self.model.personas_index())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

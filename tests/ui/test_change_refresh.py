@@ -74,7 +74,7 @@ def test_new_persona_reloads_persona_choices_only_on_the_shown_page(window: Main
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     assert window.controller is not None
     c = window.controller
-    lingo, objections = window.pages["lingo"], window.pages["objections"]
+    lingo, objections = window.page("lingo"), window.page("objections")
     window.show_section("lingo")
     QApplication.processEvents()
     reads = Reads(window, monkeypatch)
@@ -108,7 +108,7 @@ def test_hidden_persona_editor_refreshes_when_shown(window: MainWindow, qtbot: Q
     wb = c.workbench
     pid = wb.persona_summaries(0, 1)[0].id
     window.show_section("lingo")
-    editor = window.pages["persona"]
+    editor = window.page("persona")
     c.run(commands.UpdatePersona(pid, {"role": "Chief Everything Officer"}))
     assert editor.lines["role"].text() != "Chief Everything Officer"  # type: ignore[attr-defined]
     window.stack.setCurrentWidget(editor)  # shown without a show_persona call

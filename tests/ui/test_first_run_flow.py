@@ -88,7 +88,7 @@ def test_first_run_flow(qtbot: QtBot, wb_path: Path, tmp_path: Path, monkeypatch
     # --- New Persona, name and story ----------------------------------------------------------
     window.actions_["new_persona"].trigger()
     assert c.workbench.persona_count() == 1
-    editor = window.pages["persona"]
+    editor = window.page("persona")
     assert isinstance(editor, PersonaEditor)
     assert window.stack.currentWidget() is editor
     pid = window.current_persona
@@ -126,7 +126,7 @@ def test_first_run_flow(qtbot: QtBot, wb_path: Path, tmp_path: Path, monkeypatch
 
     # --- avoided term "contract" → "paperwork" in the lingo editor ----------------------------
     window.show_section("lingo")
-    lingo = window.pages["lingo"]
+    lingo = window.page("lingo")
     assert isinstance(lingo, LingoEditor)
     assert window.stack.currentWidget() is lingo
     qtbot.mouseClick(lingo.new_button, Qt.MouseButton.LeftButton)
@@ -144,7 +144,7 @@ def test_first_run_flow(qtbot: QtBot, wb_path: Path, tmp_path: Path, monkeypatch
     assert [ch.name for ch in matrix.model.matrix.channels] == channel_names
     assert all(matrix.model.state_at(0, col) == "none" for col in range(4))
 
-    message_editor = window.pages["message"]
+    message_editor = window.page("message")
     assert isinstance(message_editor, MessageEditor)
     message_ids: dict[str, str] = {}
     for col, channel in enumerate(channel_names):

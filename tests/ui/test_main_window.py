@@ -49,7 +49,7 @@ def test_open_shows_file_in_title_status_and_navigator(window: MainWindow, sampl
     assert window.navigator.model.loaded == window.controller.workbench.persona_count() == 4
     assert settings.LAST_FILE.get() == str(sample_path)
     assert settings.RECENT_FILES.get()[0] == str(sample_path)
-    assert window.stack.currentWidget() is window.pages["persona"]
+    assert window.stack.currentWidget() is window.page("persona")
     assert not window.readonly_bar.isVisible()
 
 
@@ -63,7 +63,7 @@ def test_new_persona_is_created_shown_and_undoable(window: MainWindow, qtbot: Qt
     assert c is not None
     window.actions_["new_persona"].trigger()
     assert c.workbench.persona_count() == 5
-    assert window.stack.currentWidget() is window.pages["persona"]
+    assert window.stack.currentWidget() is window.page("persona")
     assert window.current_persona is not None
     assert c.workbench.persona(window.current_persona).name == "New persona"  # type: ignore[union-attr]
     undo, redo = window._undo_actions
@@ -97,7 +97,7 @@ def test_matrix_double_click_on_empty_cell_creates_message(window: MainWindow, q
     before = len(c.workbench.messages())
     view._activate(model.index(*empty))
     assert len(c.workbench.messages()) == before + 1
-    assert window.stack.currentWidget() is window.pages["message"]
+    assert window.stack.currentWidget() is window.page("message")
     created = c.workbench.message(window.current_message or "")
     assert created is not None and created.status == "draft"
     assert created.persona_id == model.matrix.personas[empty[0]].id
@@ -112,7 +112,7 @@ def test_matrix_double_click_on_filled_cell_opens_message(window: MainWindow) ->
     filled = next((r, col) for r in range(model.rowCount()) for col in range(model.columnCount())
                   if model.state_at(r, col) == "approved")
     view._activate(model.index(*filled))
-    assert window.stack.currentWidget() is window.pages["message"]
+    assert window.stack.currentWidget() is window.page("message")
     assert window.current_message is not None
 
 
@@ -124,7 +124,7 @@ def test_new_message_for_current_persona(window: MainWindow) -> None:
     before = len(c.workbench.messages(persona_id=pid))
     window.actions_["new_message"].trigger()
     assert len(c.workbench.messages(persona_id=pid)) == before + 1
-    assert window.stack.currentWidget() is window.pages["message"]
+    assert window.stack.currentWidget() is window.page("message")
 
 
 def test_problem_click_jumps_to_message(window: MainWindow, qtbot: QtBot) -> None:
@@ -135,7 +135,7 @@ def test_problem_click_jumps_to_message(window: MainWindow, qtbot: QtBot) -> Non
     rect = panel.list.visualItemRect(item)
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_message == problem.message_id
-    assert window.stack.currentWidget() is window.pages["message"]
+    assert window.stack.currentWidget() is window.page("message")
 
 
 def test_gap_problem_jumps_to_matrix_cell(window: MainWindow) -> None:
@@ -169,10 +169,10 @@ def test_search_hits_of_every_kind_navigate(window: MainWindow) -> None:
     assert c is not None
     term = c.workbench.terms()[0]
     window.open_item("term", term.id)
-    assert window.stack.currentWidget() is window.pages["lingo"]
+    assert window.stack.currentWidget() is window.page("lingo")
     objection = c.workbench.objections()[0]
     window.open_item("objection", objection.id)
-    assert window.stack.currentWidget() is window.pages["objections"]
+    assert window.stack.currentWidget() is window.page("objections")
 
 
 def test_sections_show_their_pages(window: MainWindow) -> None:
@@ -423,7 +423,7 @@ def test_tab_order_runs_search_navigator_editor_problems(window: MainWindow) -> 
     def position(target: object) -> int:
         return next(i for i, w in enumerate(order) if w == target)
 
-    editor = window.pages["persona"]
+    editor = window.page("persona")
     first_in_editor = min(i for i, w in enumerate(order) if editor.isAncestorOf(w))
     assert position(window.navigator.tree) < first_in_editor < position(window.problems_panel.list)
 

@@ -51,33 +51,38 @@ def test_sections_are_listed(qtbot: QtBot, controller: WorkbenchController) -> N
     assert nav.tree.accessibleName() == "Navigator"
 
 
-def test_personas_are_paged_lazily(qtbot: QtBot, big_controller: WorkbenchController) -> None:
+def test_every_row_is_known_but_summaries_are_read_as_shown(qtbot: QtBot, big_controller: WorkbenchController) -> None:
     model = NavigatorModel(big_controller.workbench)
     parent = model.personas_index()
-    assert model.rowCount(parent) == 0 and model.hasChildren(parent)
-    assert model.canFetchMore(parent)
-    model.fetchMore(parent)
-    assert model.rowCount(parent) == PAGE
-    model.fetchMore(parent)
-    model.fetchMore(parent)
-    assert model.rowCount(parent) == 450 and not model.canFetchMore(parent)
+    assert model.rowCount(parent) == 450 and model.hasChildren(parent)
+    assert model.loaded == 0  # nothing read yet but the order
+    assert model.index(0, 0, parent).data(ROLE_KIND) == "persona"  # sizing needs no read
+    assert model.loaded == 0
+    assert model.index(449, 0, parent).data() == "Persona 0449"
+    assert model.loaded == 450 - 400  # the last page only (rows 400-449)
+    assert model.index(0, 0, parent).data() == "Persona 0000"
+    assert model.loaded == 50 + PAGE
 
 
-def test_finding_a_persona_fetches_until_loaded(qtbot: QtBot, big_controller: WorkbenchController) -> None:
+def test_finding_a_persona_needs_no_paging(qtbot: QtBot, big_controller: WorkbenchController) -> None:
     model = NavigatorModel(big_controller.workbench)
     last = big_controller.workbench.persona_summaries(449, 1)[0]
     idx = model.persona_index(last.id)
-    assert idx.isValid() and idx.data() == "Persona 0449"
-    assert model.loaded == 450
+    assert idx.isValid() and idx.row() == 449 and idx.data(ROLE_ID) == last.id
+    assert model.loaded == 0
+    assert idx.data() == "Persona 0449"
 
 
-def test_tree_view_fetches_first_page_only(qtbot: QtBot, big_controller: WorkbenchController) -> None:
+def test_tree_view_reads_only_what_it_shows(qtbot: QtBot, big_controller: WorkbenchController) -> None:
     nav = Navigator(big_controller.workbench, controller=big_controller)
     qtbot.addWidget(nav)
     nav.resize(300, 600)
     nav.show()
-    qtbot.waitUntil(lambda: nav.model.loaded >= PAGE)
-    assert nav.model.loaded < 450
+    qtbot.waitUntil(lambda: nav.model.loaded >= 1)
+    assert nav.model.loaded == PAGE  # the first page; the view sized all 450 rows without reading them
+    nav.tree.scrollToBottom()
+    qtbot.waitUntil(lambda: nav.model.loaded > PAGE)
+    assert nav.model.loaded <= 3 * PAGE
 
 
 def test_selection_emits_persona_and_section(qtbot: QtBot, controller: WorkbenchController) -> None:
