@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
             self.file_opened.emit(str(wb.path))
             return
         persona, message = self.current_persona, self.current_message
-        self._teardown(keep_navigator=True)
+        self._teardown(rebuilding=True)
         c.deleteLater()
         self._install(WorkbenchController(wb), wb)
         if message:
@@ -336,11 +336,15 @@ class MainWindow(QMainWindow):
         self.search_panel.active_changed.connect(lambda active: self.navigator.setVisible(not active)
                                                  if self.navigator else None)
         self._sidebar_layout.insertWidget(0, self.search_panel, 0)
-        # Docked last, so Tab goes search → navigator → editor → problems.
-        self.problems_panel = ProblemsPanel(controller)
-        self.problems_panel.jump_requested.connect(self.jump_to_problem)
-        self.problems_panel.counted.connect(self.status.show_problem_count)
-        self.problems_dock.setWidget(self.problems_panel)
+        if self.problems_panel is None:  # docked last, so Tab goes search → navigator → editor → problems
+            self.problems_panel = ProblemsPanel(controller)
+            self.problems_panel.jump_requested.connect(self.jump_to_problem)
+            self.problems_panel.counted.connect(self.status.show_problem_count)
+            self.problems_dock.setWidget(self.problems_panel)
+        else:  # rebuilt for editing: the same file, the same problems
+            self.problems_panel.attach(controller)
+            if not self.problems_panel.busy:  # otherwise its check reports when done
+                self.status.show_problem_count(sum(1 for p in self.problems_panel.problems if p.blocking))
         self._install_undo(controller)
         self.setTabOrder(self.search_panel.field, self.navigator.tree)
         self.opening_page.stop()
@@ -450,14 +454,15 @@ class MainWindow(QMainWindow):
         settings.add_recent(path)
         return True
 
-    def _teardown(self, *, keep_navigator: bool = False) -> None:
-        """Drop every per-file widget; the frame stays (and the navigator, when rebuilding for editing)."""
+    def _teardown(self, *, rebuilding: bool = False) -> None:
+        """Drop every per-file widget; the frame stays (and, when rebuilding the same file for
+        editing, the navigator and the problems found)."""
         for action in self._undo_actions:
             self.actions_["edit_menu"].removeAction(action)
             action.deleteLater()
         self._undo_actions = []
         navigator = self.navigator
-        for widget in (None if keep_navigator else self.navigator, self.search_panel):
+        for widget in (None if rebuilding else self.navigator, self.search_panel):
             if widget is not None:
                 self._sidebar_layout.removeWidget(widget)
                 widget.deleteLater()
@@ -470,11 +475,13 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages = {}
-        if self.problems_panel is not None:
+        problems = self.problems_panel
+        if problems is not None and not rebuilding:
             self.problems_dock.setWidget(QLabel())
-            self.problems_panel.deleteLater()
-        self.search_panel = self.problems_panel = None
-        self.navigator = navigator if keep_navigator else None
+            problems.deleteLater()
+        self.search_panel = None
+        self.navigator = navigator if rebuilding else None
+        self.problems_panel = problems if rebuilding else None
         self.controller = None
         self.current_persona = self.current_message = None
         self.stack.setCurrentWidget(self.welcome)

@@ -94,6 +94,18 @@ class ProblemsPanel(QWidget):
         # check of a big file should not compete with the editors' first reads.
         self._timer.start()
 
+    def attach(self, controller: WorkbenchController) -> None:
+        """Follow ``controller`` from now on — the same file, now open for editing — keeping the
+        list (a full check of a big workbench takes seconds: it is not repeated)."""
+        try:
+            self.controller.changed.disconnect(self._on_change)
+        except (RuntimeError, TypeError):  # the old controller is already gone
+            pass
+        self.controller = controller
+        controller.changed.connect(self._on_change)
+        if self._query.running:  # the check still reads through the old session: ask again
+            self._timer.start()
+
     def _on_change(self, change: Change) -> None:
         if not change.kinds & {"persona", "channel", "message", "term"}:
             return

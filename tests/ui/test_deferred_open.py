@@ -111,3 +111,24 @@ def test_first_paint_does_not_load_the_editing_core(sample_path: Path, tmp_path:
     assert "first paint after" in out.stderr
     assert "(editing core loaded: no)" in out.stderr, out.stderr
     assert not storage.lock_path(sample_path).exists()
+
+
+def test_problems_are_not_checked_twice_for_a_big_file(qtbot: QtBot, sample_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(opening, "PREPARE_AT_ONCE_MAX_BYTES", 0)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    panels: list[object] = []
+    w._opener.opened.connect(lambda _wb, _e: panels.append(w.problems_panel))
+    with qtbot.waitSignal(w.file_opened, timeout=20_000):
+        w.open_path(sample_path)
+    panel = w.problems_panel
+    assert panel is not None and panels == [panel]  # the read-only build's panel, kept for editing
+    assert panel.controller is w.controller
+    qtbot.waitUntil(lambda: not panel.busy and bool(panel.problems), timeout=20_000)
+    assert w.status.problems.text()
+    assert w.controller is not None
+    w.controller.run(commands.CreatePersona({"name": "Still followed"}))  # the panel follows the new session
+    qtbot.waitUntil(lambda: panel.busy, timeout=5_000)
+    w.close()
