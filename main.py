@@ -9,14 +9,16 @@ stderr, never a traceback. The core raises typed errors; this module turns them 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    import argparse
 
 COMMANDS = ("new", "info", "export", "import", "check", "search", "handoff")
 PROG = "persona-workbench"
@@ -24,13 +26,6 @@ PROG = "persona-workbench"
 
 class UsageError(Exception):
     """Bad command-line usage (exit 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as one line and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 # --- terminal output ---------------------------------------------------------------------------
@@ -300,9 +295,17 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def build_parser() -> _Parser:
+def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
+    import argparse  # here: the desktop app starts without it
+
     from workbench import __version__
+
+    class _Parser(argparse.ArgumentParser):
+        """argparse that reports usage errors as one line and exit status 2."""
+
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{message} (see '{self.prog} --help')")
 
     parser = _Parser(prog=PROG, description="Persona Workbench: storied personas, approved messaging, "
                      "shared lingo and PDF playbooks in one .workbench file. Without a command, opens "
@@ -372,6 +375,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_cli(argv)
     if len(argv) > 1:
         print(f"{PROG}: unknown command {argv[0]!r} (see '{PROG} --help')", file=sys.stderr)
+        return 2
+    if sys.platform.startswith("linux") and not (os.environ.get("QT_QPA_PLATFORM") or
+                                                 os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        # Qt would abort with a page about platform plugins: say it in one line instead.
+        print(f"{PROG}: there is no display to open the window on; for a headless command see "
+              f"'{PROG} --help'", file=sys.stderr)
         return 2
     try:
         from ui.app import run_gui

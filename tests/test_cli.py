@@ -165,3 +165,11 @@ def test_failed_export_does_not_promise_kept_edits(tmp_path: Path, capsys: pytes
     for out in ("/proc/nope.json", "/proc/nope.pdf"):
         code, _, err = call(capsys, "export", str(wb), "-o", out)
         assert code == 2 and "Could not save" in err and "edits are kept" not in err
+
+
+def test_no_display_is_one_line_not_an_abort(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), str(tmp_path / "some.workbench")],
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and "no display" in out.stderr

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
-import secrets
-import socket
 import sqlite3
 import sys
 import threading
@@ -46,6 +43,8 @@ def data_dir() -> Path:
 
 def hostname() -> str:
     """This machine's name as recorded in locks."""
+    import socket  # here, not at the top: start-up imports this module and rarely needs a host name
+
     return socket.gethostname() or "unknown-host"
 
 
@@ -61,6 +60,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # on first use: start-up imports this module, hashing waits
+
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -96,7 +97,7 @@ def save_failure(path: Path, exc: BaseException, *, edits_kept: bool = True) -> 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write a small file whole: temporary file, fsync, rename."""
-    tmp = path.with_name(f"{path.name}{TMP_MARK}{secrets.token_hex(4)}")
+    tmp = path.with_name(f"{path.name}{TMP_MARK}{os.urandom(4).hex()}")
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
@@ -294,12 +295,16 @@ class WorkingState:
 
 def working_dir_for(path: Path, base: Path | None = None) -> Path:
     """The private folder holding the working copy of ``path``."""
+    import hashlib  # on first use: start-up imports this module, hashing waits
+
     key = hashlib.sha1(str(path.absolute()).encode("utf-8")).hexdigest()[:20]
     return (base or data_dir()) / "working" / key
 
 
 def copy_with_hash(src: Path, dst: Path) -> str:
     """Copy bytes from ``src`` to ``dst`` (fsynced) and return the source's SHA-256."""
+    import hashlib  # on first use: start-up imports this module, hashing waits
+
     digest = hashlib.sha256()
     with open(src, "rb") as fin, open(dst, "wb") as fout:
         for chunk in iter(lambda: fin.read(1 << 20), b""):
@@ -437,13 +442,15 @@ class WorkingCopy:
 
 
 def _host_key() -> str:
+    import hashlib  # on first use: start-up imports this module, hashing waits
+
     return hashlib.sha1(hostname().encode("utf-8")).hexdigest()[:6]
 
 
 def _temp_beside(target: Path) -> Path:
     # ``.NAME.pwkb-tmp-<host>.<pid>-<random>``: who made it, so a later start can tell a temp left
     # by a dead process on this machine (remove) from one another machine is writing right now.
-    return target.with_name(f".{target.name}{TMP_MARK}{_host_key()}.{os.getpid()}-{secrets.token_hex(6)}")
+    return target.with_name(f".{target.name}{TMP_MARK}{_host_key()}.{os.getpid()}-{os.urandom(6).hex()}")
 
 
 #: A temporary file from another machine (or of an unknown format) is stale after this long.
@@ -490,7 +497,7 @@ def _keep_unsaved_leftover(folder: Path, base: Path | None) -> None:
         return
     if not state.dirty or not (folder / WorkingCopy.FILE).exists():
         return
-    aside = (base or data_dir()) / "unsaved" / f"{folder.name}-{secrets.token_hex(4)}"
+    aside = (base or data_dir()) / "unsaved" / f"{folder.name}-{os.urandom(4).hex()}"
     with contextlib.suppress(OSError):
         aside.parent.mkdir(parents=True, exist_ok=True)
         os.replace(folder, aside)
