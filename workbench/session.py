@@ -591,27 +591,44 @@ class FunctionCommand(Command):
 
 
 def refresh_derived(tx: Tx) -> None:
-    """Bring the search index and cached breach counts up to date with the rows this tx touched."""
-    touched = list(tx.touched)
+    """Bring the search index and cached breach counts up to date with the rows this tx touched.
+
+    Touched rows are read back in bulk (plain rows, 500 per query) rather than one ``Session.get``
+    each, and rows the transaction created are indexed with one :func:`search.put_many` per run of
+    them, in the order they were touched (so their search rowids are what one ``put`` each gave).
+    """
+    touched = tx.touched
     if not touched:
         return
     raw = tx.raw
     s = tx.session
+    by_table: dict[str, list[str]] = {}
     for table, rid in touched:
+        if table in SEARCHABLE:  # terms among them
+            by_table.setdefault(table, []).append(rid)
+    texts = {table: _search_texts(raw, table, ids) for table, ids in by_table.items()}
+    created: list[tuple[str, str, str, str]] = []
+    for (table, rid), before in touched.items():
         if table not in SEARCHABLE:
             continue
-        kind, cls = SEARCHABLE[table]
-        row = s.get(cls, rid)
-        if row is None:
+        kind = SEARCHABLE[table][0]
+        found = texts[table].get(rid)
+        if found is not None and before is None:
+            created.append((kind, rid, *found))
+            continue
+        search.put_many(raw, created)
+        created = []
+        if found is None:
             search.remove(raw, rid)
         else:
-            title, body = queries.search_texts(kind, row)
-            search.put(raw, kind, rid, title, body)
+            search.put(raw, kind, rid, *found)
+    search.put_many(raw, created)
+    terms_now = _rows_by_id(raw, "SELECT id, term, kind, persona_id FROM terms", by_table.get("terms", []))
     message_ids: set[str] = set()
     persona_ids: set[str] = set()
     channel_ids: set[str] = set()
     everything = False
-    for (table, rid), before in tx.touched.items():
+    for (table, rid), before in touched.items():
         if table == "messages":
             message_ids.add(rid)
         elif table == "personas":
@@ -619,11 +636,11 @@ def refresh_derived(tx: Tx) -> None:
         elif table == "channels":
             channel_ids.add(rid)
         elif table == "terms":
-            now = s.get(Term, rid)
+            now = terms_now.get(rid)
             if before is None and now is None:
                 continue
             old_term = (before or {}).get("term"), (before or {}).get("kind"), (before or {}).get("persona_id")
-            new_term = (now.term, now.kind, now.persona_id) if now is not None else (None, None, None)
+            new_term = (now[1], now[2], now[3]) if now is not None else (None, None, None)
             if old_term == new_term or "avoid" not in (old_term[1], new_term[1]):
                 continue  # only the note or replacement changed, or it never was an avoid term
             scopes = {old_term[2] if before is not None else "", new_term[2] if now is not None else ""}
@@ -640,12 +657,50 @@ def refresh_derived(tx: Tx) -> None:
         recompute_breaches(tx, None)
         return
     ids = set(message_ids)
-    if persona_ids:
-        ids.update(s.scalars(select(Message.id).where(Message.persona_id.in_(list(persona_ids)))))
-    if channel_ids:
-        ids.update(s.scalars(select(Message.id).where(Message.channel_id.in_(list(channel_ids)))))
+    for column, owners in ((Message.persona_id, persona_ids), (Message.channel_id, channel_ids)):
+        owned = list(owners)
+        for start in range(0, len(owned), 500):  # bounded IN lists (SQLite limits bound variables)
+            ids.update(s.scalars(select(Message.id).where(column.in_(owned[start:start + 500]))))
     if ids:
         recompute_breaches(tx, ids)
+
+
+def _rows_by_id(raw: sqlite3.Connection, sql: str, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    """Rows of ``sql`` (a SELECT whose first column is ``id``) for the given ids, by id, 500 per query."""
+    rows: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in raw.execute(f"{sql} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            rows[row[0]] = row
+    return rows
+
+
+#: Per searchable table, the columns its index entry is made of (id first; see :func:`_search_doc`).
+_SEARCH_SQL = {
+    "personas": "SELECT id, name, role, organization, industry, location, story, voice, mql, sql_criteria, "
+                "motivations, worries, goals, gatekeepers, do_items, dont_items, tags FROM personas",
+    "messages": "SELECT id, headline, body, call_to_action, notes FROM messages",
+    "objections": "SELECT id, objection, response FROM objections",
+    "terms": "SELECT id, term, replacement, note FROM terms",
+}
+
+
+def _search_doc(table: str, row: tuple[Any, ...]) -> tuple[str, str]:
+    """(title, body) indexed for a row of ``_SEARCH_SQL[table]`` — what ``queries.search_texts``
+    gives for the same row as an ORM object."""
+    if table == "personas":
+        lists = [item for col in row[10:] for item in (json.loads(col) if col else None) or ()]
+        return row[1], "\n".join([*row[2:10], *lists])
+    if table == "messages":
+        return row[1], "\n".join(row[2:5])
+    if table == "objections":
+        return row[1], row[2]
+    return row[1], "\n".join(row[2:4])
+
+
+def _search_texts(raw: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """(title, body) of the rows among ``ids`` that exist, by id."""
+    return {rid: _search_doc(table, row) for rid, row in _rows_by_id(raw, _SEARCH_SQL[table], ids).items()}
 
 
 def recompute_breaches(tx: Tx, message_ids: Iterable[str] | None) -> int:
@@ -682,17 +737,6 @@ def rebuild_search(raw: sqlite3.Connection) -> None:
     """Rebuild the whole search index from the tables (after a hand-off or a migration)."""
     search.clear(raw)
     docs: list[tuple[str, str, str, str]] = []
-    for row in raw.execute("SELECT id, name, role, organization, industry, location, story, voice, mql, "
-                           "sql_criteria, motivations, worries, goals, gatekeepers, do_items, dont_items, "
-                           "tags FROM personas"):
-        lists = [item for col in row[10:] for item in json.loads(col or "[]")]
-        docs.append(("persona", row[0], row[1], "\n".join([*row[2:10], *lists])))
-    for mid, headline, body, cta, notes in raw.execute(
-            "SELECT id, headline, body, call_to_action, notes FROM messages"):
-        docs.append(("message", mid, headline, "\n".join([body, cta, notes])))
-    for oid, objection, response in raw.execute("SELECT id, objection, response FROM objections"):
-        docs.append(("objection", oid, objection, response))
-    for tid, term, replacement, note in raw.execute("SELECT id, term, replacement, note FROM terms"):
-        docs.append(("term", tid, term, "\n".join([replacement, note])))
+    for table, (kind, _cls) in SEARCHABLE.items():
+        docs.extend((kind, row[0], *_search_doc(table, row)) for row in raw.execute(_SEARCH_SQL[table]))
     search.put_many(raw, docs)
-

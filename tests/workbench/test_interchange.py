@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from workbench import commands as C
-from workbench import errors, interchange
+from workbench import errors, interchange, queries, search
 from workbench.interchange import ImportDocument
-from workbench.session import Workbench
+from workbench.model import Base, Message
+from workbench.session import SEARCHABLE, Workbench
 from workbench.views import Context
 
 
@@ -129,3 +131,101 @@ def test_not_a_document(wb: Workbench) -> None:
     for bad in ([], "text", {"format": "something-else", "version": 1}, {"format": "persona-workbench"}):
         with pytest.raises(errors.InterchangeError):
             wb.execute(ImportDocument(bad))
+
+
+# --- the fast import path writes what the ORM path wrote --------------------------------------------
+
+
+def _tables(wb: Workbench) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, as ``select(table)`` reads it, by table (rows by id)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    with wb.reading() as s:
+        for table in Base.metadata.sorted_tables:
+            rows = [dict(r) for r in s.connection().execute(select(table)).mappings()]
+            out[table.name] = sorted(rows, key=lambda r: r["id"])
+    return out
+
+
+def _index(wb: Workbench) -> dict[str, tuple[str, str, str]]:
+    """The search index: item id → (kind, title, body)."""
+    with wb.engine.connect() as conn:
+        raw: Any = conn.connection.driver_connection
+        return {item: (kind, title, body) for item, kind, title, body in raw.execute(
+            "SELECT d.item_id, d.kind, f.title, f.body FROM search_docs AS d "
+            "JOIN search_index AS f ON f.rowid = d.rowid")}
+
+
+def _assert_derived_data_current(wb: Workbench) -> None:
+    """The index holds what ``queries.search_texts`` gives for every row; breach counts are fresh."""
+    expected: dict[str, tuple[str, str, str]] = {}
+    with wb.reading() as s:
+        for kind, cls in SEARCHABLE.values():
+            for row in s.scalars(select(cls)):
+                title, body = queries.search_texts(kind, row)
+                expected[row.id] = (kind, search.segment(title), search.segment(body))
+        check = queries.checker(s)
+        for m in s.scalars(select(Message)):
+            assert m.breach_count == len(queries.message_breaches(s, m, check)), m.id
+    assert _index(wb) == expected
+
+
+def _rich_document(sample: Workbench, png: bytes) -> dict[str, Any]:
+    """The sample with history, portraits, a logo, scoped terms, don'ts and CJK text."""
+    enrich(sample, png)
+    hank = sample.find_persona("Harlan Voss")
+    assert hank is not None
+    sample.execute(C.CreateTerm("合同", "avoid", "文件"))
+    sample.execute(C.CreateTerm("season", "avoid", "year", persona_id=hank.id))
+    sample.execute(C.UpdatePersona(hank.id, {"dont": ['Never say "QR code"', "No jargon"], "tags": ["合同", "x"]}))
+    channel = sample.channels()[0].id
+    sample.execute(C.CreateMessage(hank.id, channel, "awareness", {"body": "我们的合同 and the QR code, jargon"}))
+    return export(sample)
+
+
+def test_import_stores_rows_images_index_and_counts(sample: Workbench, tmp_path: Path, ctx: Context,
+                                                    png_bytes: bytes) -> None:
+    doc = _rich_document(sample, png_bytes)
+    path = tmp_path / "target.workbench"
+    Workbench.create(path, ctx)
+    with Workbench.open(path, ctx) as target:
+        empty = _tables(target)
+        change = target.execute(ImportDocument(copy.deepcopy(doc)))
+        full = _tables(target)
+        assert interchange.dumps(export(target)) == interchange.dumps(doc)
+        rows = {(name, r["id"]): r for name, table_rows in full.items() for r in table_rows}
+        created = {(img.table, img.id) for img in change.before if img.values is None}
+        assert len(created) == sum(len(v) for v in full.values()) - sum(len(v) for v in empty.values())
+        for img in change.after:  # after-images are the stored rows, derived columns aside
+            assert img.values == {k: v for k, v in rows[(img.table, img.id)].items() if k != "breach_count"}
+        assert any(m["breach_count"] for m in full["messages"])
+        _assert_derived_data_current(target)
+        target.undo(change)
+        assert _tables(target) == empty
+        _assert_derived_data_current(target)
+        target.redo(change)
+        assert _tables(target) == full
+        _assert_derived_data_current(target)
+
+
+def test_import_over_existing_rows_updates_and_adds(sample: Workbench, png_bytes: bytes) -> None:
+    doc = _rich_document(sample, png_bytes)
+    original = _tables(sample)
+    doc["personas"][0]["story"] += " Now with a contract."
+    doc["personas"].append({"name": "Newcomer", "dont": ["No synergy"], "portrait": base64.b64encode(png_bytes).decode()})
+    doc["messages"][0]["body"] = "A changed contract body"
+    doc["messages"].append({"persona": "Newcomer", "channel": "PR", "headline": "Synergy",
+                            "revisions": [{"body": "first"}, {"body": "second contract"}]})
+    doc["terms"].append({"term": "synergy", "kind": "avoid", "replacement": "teamwork"})
+    doc["objections"].append({"persona": "Newcomer", "objection": "Too dear"})
+    change = sample.execute(ImportDocument(doc))
+    report = change.extra["report"]
+    assert report.added == {"persona": 1, "message": 1, "term": 1, "objection": 1}
+    assert report.updated == {"persona": 1, "message": 1}
+    newcomer = sample.find_persona("Newcomer")
+    assert newcomer is not None and sample.portrait(newcomer.id) == png_bytes
+    [added] = sample.messages(newcomer.id)
+    assert added.breach_count == 1 and [r.body for r in sample.revisions(added.id)] == ["first", "second contract"]
+    _assert_derived_data_current(sample)
+    sample.undo(change)
+    assert _tables(sample) == original
+    _assert_derived_data_current(sample)

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import pickle
 import random
+import sqlite3
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workbench import commands as C
 from workbench import errors, queries, search
+from workbench.changes import Tx
 from workbench.lingo import Checker, LingoTerm
-from workbench.model import STAGES, Message
-from workbench.session import Workbench
+from workbench.model import STAGES, Base, Message
+from workbench.session import Workbench, rebuild_search
+from workbench.views import Context
 
 WORDS = "paperwork season grower contractor the then there theatre théâtre dispatch 客户 πελάτης co-op".split()
 #: Words the lingo check flags (an avoid term, a don't), used in a quarter of the messages.
@@ -171,3 +175,58 @@ def test_coverage_without_channels(wb: Workbench) -> None:
         wb.execute(C.DeleteChannel(channel.id))
     m = wb.coverage()
     assert m.channels == () and m.cells == {}
+
+
+def _index_rows(raw: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    return (raw.execute("SELECT rowid, kind, item_id FROM search_docs ORDER BY rowid").fetchall()
+            + raw.execute("SELECT rowid, title, body FROM search_index ORDER BY rowid").fetchall())
+
+
+def test_put_many_is_put_one_by_one() -> None:
+    """Same rowids and texts: for new items (the bulk path) and when one is indexed already or
+    listed twice (each then goes through ``put``)."""
+    one, many = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+    rng = random.Random(3)
+    for conn in (one, many):
+        search.create(conn)
+        for n in range(6):
+            search.put(conn, "message", f"old{n}", f"old {n}", "body")
+        search.remove(conn, "old5")  # the largest rowid gone: the next one is reused, as put does
+        search.remove(conn, "old2")
+    batches = [
+        [("message", f"m{n}", " ".join(rng.choice(WORDS) for _ in range(5)), "合同 body") for n in range(40)],
+        [("persona", "p1", "Ann", "story"), ("message", "old3", "re-indexed", ""), ("term", "t1", "合同", "")],
+        [("term", "t2", "a", ""), ("term", "t2", "b", "")],
+        [],
+    ]
+    for batch in batches:
+        for doc in batch:
+            search.put(one, *doc)
+        search.put_many(many, batch)
+        assert _index_rows(many) == _index_rows(one)
+    assert any(search.segment("合同") == row[1] for row in _index_rows(many))
+
+
+def test_refresh_derived_indexes_what_a_rebuild_would(busy: Workbench) -> None:
+    with busy.engine.begin() as conn:
+        raw: Any = conn.connection.driver_connection
+        incremental = {row[0]: row[1:] for row in raw.execute(
+            "SELECT d.item_id, d.kind, f.title, f.body FROM search_docs AS d JOIN search_index AS f ON f.rowid = d.rowid")}
+        rebuild_search(raw)
+        rebuilt = {row[0]: row[1:] for row in raw.execute(
+            "SELECT d.item_id, d.kind, f.title, f.body FROM search_docs AS d JOIN search_index AS f ON f.rowid = d.rowid")}
+    assert incremental == rebuilt and len(rebuilt) > 80
+
+
+def test_tx_reads_rows_as_select_does(busy: Workbench, png_bytes: bytes) -> None:
+    pid = busy.persona_summaries()[0].id
+    busy.execute(C.SetPortrait(pid, png_bytes))
+    busy.execute(C.UpdatePersona(pid, {"tags": ["合同", "a"], "technology_comfort": 3}))
+    busy.execute(C.CreateObjection(pid, "Too dear"))
+    with Session(busy.engine) as session, session.begin():
+        tx = Tx(session, Context())
+        for table in Base.metadata.sorted_tables:
+            expected = {r["id"]: dict(r) for r in session.connection().execute(select(table)).mappings()}
+            assert expected, table.name
+            got = tx._read_many(table.name, [*expected, "missing"])
+            assert got == expected and all(list(got[k]) == list(expected[k]) for k in got)
