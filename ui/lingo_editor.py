@@ -3,6 +3,11 @@
 A table for scanning ("say this, not that") and a form under it for the selected term. Every change
 is one command, so the underlines in open message editors update at once through
 ``controller.changed`` (they rebuild their checker when a term changes).
+
+"Applies to" is a :class:`~ui.persona_chooser.PersonaChooser`: with 10,000 personas a list of every
+name cost a full read each time personas changed, and nobody scrolls 10,000 names; it finds a persona
+as you type and reads the list only when opened. The table reads only the names of the personas
+that terms are scoped to.
 """
 
 from __future__ import annotations
@@ -30,11 +35,11 @@ from ui.editor_widgets import (
     filling,
     hint_label,
     new_delete_row,
-    personas_renamed_or_listed,
     section_header,
     set_editable,
     title_label,
 )
+from ui.persona_chooser import PersonaChooser, persona_list_changed
 from workbench import commands
 from workbench.changes import Change
 from workbench.views import TermView
@@ -55,9 +60,11 @@ class LingoEditor(RefreshWhenShown, QWidget):
         self.controller = controller
         self.terms: list[TermView] = []
         self._current: TermView | None = None
-        #: Persona names for "Applies to", re-read only when a persona is added, removed or renamed.
+        #: Names of the personas terms are scoped to (the "Applies to" column), read with the terms.
         self._names: dict[str, str] = {}
-        self._names_stale = True
+        #: Personas added, removed or renamed since the chooser last caught up (see refresh_stale).
+        self._names_stale = False
+        self._renamed: set[str] = set()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(6)
@@ -96,7 +103,7 @@ class LingoEditor(RefreshWhenShown, QWidget):
         self.replacement = QLineEdit()
         self.replacement.setAccessibleName("Say instead")
         self.replacement.setPlaceholderText("The word to use instead, e.g. paperwork")
-        self.scope = QComboBox()
+        self.scope = PersonaChooser(lambda: self.controller.workbench, everyone="Everyone", label="Only {name}")
         self.scope.setAccessibleName("Applies to")
         self.note = QPlainTextEdit()
         self.note.setAccessibleName("Note")
@@ -120,23 +127,25 @@ class LingoEditor(RefreshWhenShown, QWidget):
             "note": FieldCommitter(self.note, lambda t: self._update({"note": t})),
         }
         self.kind.activated.connect(lambda _i: self._update({"kind": self.kind.currentData()}))
-        self.scope.activated.connect(lambda _i: self._update({"persona_id": self.scope.currentData()}))
+        self.scope.chosen.connect(lambda pid: self._update({"persona_id": pid}))
         controller.changed.connect(self._on_changed)
         self.show_terms()
 
     # --- showing -----------------------------------------------------------------------------
 
     def show_terms(self) -> None:
-        """Reload the table (keeps the selected term); persona choices only when they went stale."""
-        self._stale = False
+        """Reload the table (keeps the selected term) with the names of the personas terms are
+        scoped to; the persona chooser catches up with persona changes without reading anything."""
+        self._stale = self._table_stale = False
         keep = self._current.id if self._current else None
         wb = self.controller.workbench
         self.terms = sorted(wb.terms(), key=lambda t: (("avoid", "prefer", "define").index(t.kind)
                                                         if t.kind in KIND_LABELS else 9, t.term.casefold()))
         if keep:  # the selected term as it is now (its kind or text may have changed)
             self._current = next((t for t in self.terms if t.id == keep), self._current)
-        if self._names_stale:
-            self._load_persona_choices()
+        scoped = sorted({t.persona_id for t in self.terms if t.persona_id})
+        self._names = {p.id: p.name for p in wb.persona_summaries_for(scoped)} if scoped else {}
+        self._catch_up_names()
         names = self._names
         with filling(self.table):
             self.table.setRowCount(len(self.terms))
@@ -158,16 +167,12 @@ class LingoEditor(RefreshWhenShown, QWidget):
             self._current = None
             self._reload_form()
 
-    def _load_persona_choices(self) -> None:
-        """Every persona's name, for the "Applies to" chooser (the one read that grows with the file)."""
-        self._names = {p.id: p.name for p in self.controller.workbench.persona_summaries()}
-        self._names_stale = False
-        self.scope.blockSignals(True)
-        self.scope.clear()
-        self.scope.addItem("Everyone", None)
-        for pid, name in sorted(self._names.items(), key=lambda kv: kv[1].casefold()):
-            self.scope.addItem(f"Only {name}", pid)
-        self.scope.blockSignals(False)
+    def _catch_up_names(self) -> None:
+        """Let the chooser forget what persona changes made stale (it reads again when opened)."""
+        if self._names_stale:
+            self._names_stale = False
+            renamed, self._renamed = self._renamed, set()
+            self.scope.invalidate(renamed)
 
     def select_term(self, term_id: str) -> bool:
         """Select a term by id; returns whether it exists."""
@@ -201,7 +206,7 @@ class LingoEditor(RefreshWhenShown, QWidget):
             c.load(getattr(t, key) if t else "", force=force)
         if t is not None:
             self.kind.setCurrentIndex(max(0, self.kind.findData(t.kind)))
-            self.scope.setCurrentIndex(max(0, self.scope.findData(t.persona_id)))
+            self.scope.set_persona(t.persona_id, self._names.get(t.persona_id) if t.persona_id else None)
             self.kind_hint.setText(KIND_HINTS.get(t.kind, ""))
         self.replacement.setEnabled(t is not None and t.kind == "avoid")
         self._apply_read_only()
@@ -239,12 +244,21 @@ class LingoEditor(RefreshWhenShown, QWidget):
             return
         self.controller.run(commands.DeleteTerm(self._current.id))
 
+    _table_stale = False
+
     def _on_changed(self, change: Change) -> None:
-        """Refresh from the change record: terms when a term changed; persona choices only when a
-        persona was added, removed or renamed; nothing at all while the page is hidden."""
-        if personas_renamed_or_listed(change, self._names):
-            self._names_stale = True
-        elif "term" not in change.kinds:
+        """Refresh from the change record: terms when a term changed or a persona they are scoped to
+        was renamed; the persona chooser (no read until it is opened) when a persona was added,
+        removed or renamed; nothing at all while the page is hidden."""
+        relevant = False
+        if persona_list_changed(change):
+            self._names_stale = relevant = True
+            self._renamed |= change.ids("persona")
+            if change.ids("persona") & self._names.keys():
+                self._table_stale = True
+        if "term" in change.kinds:
+            self._table_stale = relevant = True
+        if not relevant:
             return
         if self._current is not None and self._current.id in change.deleted("term"):
             self._current = None
@@ -253,7 +267,13 @@ class LingoEditor(RefreshWhenShown, QWidget):
         self.refresh_stale()
 
     def refresh_stale(self) -> None:
-        """Re-read the terms (and persona choices if stale), keeping the selection and any typing."""
-        self.show_terms()
+        """Re-read the terms if they went stale (the chooser only forgets), keeping the selection
+        and any typing."""
+        self._stale = False
+        if self._table_stale:
+            self._table_stale = False
+            self.show_terms()
+        else:
+            self._catch_up_names()
         if self._current is not None:
             self._reload_form(force=False)

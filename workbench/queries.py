@@ -567,3 +567,37 @@ def search_texts(kind: str, row: object) -> tuple[str, str]:
         return row.term, "\n".join([row.replacement, row.note])
     raise ValueError(kind)
 
+
+
+# --- objections for lazy lists ------------------------------------------------------------------
+
+#: Display order of objections: most often heard first, then by text ignoring case, then id (stable).
+OBJECTION_ORDER = "ORDER BY heard_count DESC, lower(objection), id"
+_OBJECTION_COLUMNS = "id, persona_id, objection, response, heard_count, heard_by, last_heard"
+
+
+def objection_order(s: Session, persona_id: str | None = None) -> list[str]:
+    """Objection ids in display order (one persona's, or everyone's with ``None``) — for lazy lists.
+
+    Reads only the id and the sort keys, never the responses: ≈ 30 ms for 20,000 objections, where
+    building every :class:`ObjectionView` through the ORM took seconds. The rows on screen are then
+    read by key with :func:`objection_rows_for`.
+    """
+    conn = _driver(s)
+    if persona_id is None:
+        rows = conn.execute(f"SELECT id FROM objections {OBJECTION_ORDER}")
+    else:
+        rows = conn.execute(f"SELECT id FROM objections WHERE persona_id = ? {OBJECTION_ORDER}", (persona_id,))
+    return [r[0] for r in rows]
+
+
+def objection_rows_for(s: Session, ids: Sequence[str]) -> list[ObjectionView]:
+    """The given objections, in the order given (ids that no longer exist are skipped), 500 per query."""
+    conn = _driver(s)
+    found: dict[str, ObjectionView] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        for r in conn.execute(f"SELECT {_OBJECTION_COLUMNS} FROM objections WHERE id IN "
+                              f"({','.join('?' * len(chunk))})", chunk):
+            found[r[0]] = ObjectionView(r[0], r[1], r[2], r[3], int(r[4]), r[5], r[6])
+    return [found[i] for i in ids if i in found]

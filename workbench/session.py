@@ -493,6 +493,15 @@ class Workbench:
         """Objections."""
         return self.read(queries.objections, persona_id)
 
+    def objection_order(self, persona_id: str | None = None) -> list[str]:
+        """Objection ids in display order (most heard first), for lazy lists; rows by
+        :meth:`objection_rows_for`."""
+        return self.read(queries.objection_order, persona_id)
+
+    def objection_rows_for(self, ids: Sequence[str]) -> list[ObjectionView]:
+        """The given objections, in the order given (a page of a lazy list)."""
+        return self.read(queries.objection_rows_for, ids)
+
     def checker(self) -> Checker:
         """A lingo checker over the current vocabulary."""
         return self.read(queries.checker)

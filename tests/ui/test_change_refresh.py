@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.ui.test_main_window import open_window
+from ui.lingo_editor import LingoEditor
 from ui.main_window import MainWindow
+from ui.objection_editor import ObjectionEditor
 from workbench import commands
 
 
@@ -75,31 +77,45 @@ def test_new_persona_reloads_persona_choices_only_on_the_shown_page(window: Main
     assert window.controller is not None
     c = window.controller
     lingo, objections = window.page("lingo"), window.page("objections")
+    assert isinstance(lingo, LingoEditor) and isinstance(objections, ObjectionEditor)
     window.show_section("lingo")
     QApplication.processEvents()
     reads = Reads(window, monkeypatch)
-    # Lingo shown: a new persona is one full read for its "Applies to" chooser; objections (hidden) wait.
+    scope = lingo.scope.choices
+    # Lingo shown: a new persona makes its "Applies to" chooser forget the list, read again (the
+    # order, then names by key) only when it is opened; objections (hidden) wait. Nothing reads
+    # every persona.
     change = c.run(commands.CreatePersona({"name": "Zelda Quist"}))
     assert change is not None
     QApplication.processEvents()
-    assert reads.full_personas == 1
-    assert lingo.scope.findText("Only Zelda Quist") >= 0  # type: ignore[attr-defined]
-    # Editing a persona without renaming it changes no choice: no full read.
-    reads.reset()
+    assert scope.reads == 0 and not scope.loaded
+    lingo.scope.showPopup()
+    assert scope.loaded and lingo.scope.findText("Only Zelda Quist") >= 0
+    lingo.scope.hidePopup()
+    opened = scope.reads
+    # Editing a persona without renaming it changes no choice: nothing read, even when opened again.
     c.run(commands.UpdatePersona(change.extra["id"], {"role": "Buyer"}))
     QApplication.processEvents()
-    assert reads.full_personas == 0
-    # A rename does, and the chooser shows the new name.
+    lingo.scope.showPopup()
+    lingo.scope.hidePopup()
+    assert scope.reads == opened and scope.loaded
+    # A rename does: the list is read again when opened, and shows the new name.
     c.run(commands.UpdatePersona(change.extra["id"], {"name": "Zelda Quist-Moore"}))
     QApplication.processEvents()
-    assert reads.full_personas == 1
-    assert lingo.scope.findText("Only Zelda Quist-Moore") >= 0  # type: ignore[attr-defined]
-    # The hidden objection editor caught up once, when shown.
-    reads.reset()
+    assert scope.reads == opened and not scope.loaded
+    lingo.scope.showPopup()
+    assert scope.reads > opened and lingo.scope.findText("Only Zelda Quist-Moore") >= 0
+    assert lingo.scope.findText("Only Zelda Quist") < 0
+    lingo.scope.hidePopup()
+    # The hidden objection editor read nothing meanwhile, and offers the new name once shown and opened.
+    chooser = objections.persona.choices
+    assert chooser.reads == 0
     window.show_section("objections")
-    qtbot.waitUntil(lambda: objections.persona.findText("Zelda Quist-Moore") >= 0)  # type: ignore[attr-defined]
     QApplication.processEvents()
-    assert reads.full_personas == 1
+    objections.persona.showPopup()
+    assert objections.persona.findText("Zelda Quist-Moore") >= 0
+    objections.persona.hidePopup()
+    assert reads.full_personas == 0
 
 
 def test_hidden_persona_editor_refreshes_when_shown(window: MainWindow, qtbot: QtBot) -> None:

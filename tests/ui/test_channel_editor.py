@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.ui.a11y import unnamed_widgets
 from ui.channel_editor import ChannelEditor
 from ui.controller import WorkbenchController
+from workbench import commands
 
 
 @pytest.fixture
@@ -69,3 +72,36 @@ def test_add_and_delete_with_count(editor: ChannelEditor, controller: WorkbenchC
     assert controller.workbench.messages(channel_id=ads.id) == []
     controller.undo_stack.undo()
     assert len(controller.workbench.messages(channel_id=ads.id)) == count
+
+
+def test_message_counts_come_from_a_worker(qtbot: QtBot, controller: WorkbenchController,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = controller.workbench
+    gui = threading.get_ident()
+    counted_on: list[int] = []
+    count = wb.message_counts_by_channel
+
+    def counting() -> dict[str, int]:
+        counted_on.append(threading.get_ident())
+        return count()
+
+    monkeypatch.setattr(wb, "message_counts_by_channel", counting)
+    e = ChannelEditor(controller)
+    qtbot.addWidget(e)
+    assert counted_on == []  # showing the list never waits for the count
+    assert e.list.item(0).text().endswith("counting messages…")
+    ads = wb.channels()[0]
+    n = len(wb.messages(channel_id=ads.id))
+    qtbot.waitUntil(lambda: e.list.item(0).text() == f"{ads.name}\n{n} messages")
+    assert counted_on and gui not in counted_on
+    # Renaming a channel keeps the counts; moving a message to another channel counts again.
+    e.list.setCurrentRow(0)
+    e.name.setText("Paid ads")
+    e.name.editingFinished.emit()
+    assert e.list.item(0).text() == f"Paid ads\n{n} messages" and len(counted_on) == 1
+    other = wb.channels()[1]
+    m = wb.messages(channel_id=ads.id)[0]
+    controller.run(commands.UpdateMessage(m.id, {"channel_id": other.id}))
+    qtbot.waitUntil(lambda: e.list.item(0).text() == f"Paid ads\n{n - 1} messages")
+    assert len(counted_on) == 2 and gui not in counted_on
+    assert e.message_count(ads.id) == n - 1 and len(counted_on) == 2  # the shown counts are current

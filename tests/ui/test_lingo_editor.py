@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.a11y import unnamed_widgets
 from ui.controller import WorkbenchController
 from ui.lingo_editor import LingoEditor
+from ui.persona_chooser import PersonaChooser
 
 
 def test_table_shows_terms(qtbot: QtBot, controller: WorkbenchController) -> None:
@@ -22,6 +24,18 @@ def test_table_shows_terms(qtbot: QtBot, controller: WorkbenchController) -> Non
     e.select_term(qr.id)
     assert e.scope.currentText() == "Only Harlan Voss"
     assert unnamed_widgets(e) == []
+
+
+def pick(qtbot: QtBot, chooser: PersonaChooser, persona_id: str | None) -> None:
+    """Open the chooser's list and click the row of ``persona_id`` (``None``: Everyone)."""
+    chooser.showPopup()
+    row = chooser.findData(persona_id) if persona_id is not None else 0
+    assert row >= 0
+    view = chooser.view()
+    index = chooser.model().index(row, 0)
+    view.scrollTo(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    assert not view.isVisible()
 
 
 def test_add_edit_delete_with_undo(qtbot: QtBot, controller: WorkbenchController) -> None:
@@ -43,9 +57,13 @@ def test_add_edit_delete_with_undo(qtbot: QtBot, controller: WorkbenchController
     assert next(x for x in controller.workbench.terms() if x.id == t.id).kind == "define"
     assert not e.replacement.isEnabled()
     harlan = controller.workbench.find_persona("Harlan Voss")
-    e.scope.setCurrentIndex(e.scope.findData(harlan.id))
-    e.scope.activated.emit(0)
+    assert harlan is not None
+    pick(qtbot, e.scope, harlan.id)
     assert next(x for x in controller.workbench.terms() if x.id == t.id).persona_id == harlan.id
+    assert e.scope.currentText() == "Only Harlan Voss"
+    assert e.table.item(e.table.currentRow(), 3).text() == "Harlan Voss"  # type: ignore[union-attr]
+    pick(qtbot, e.scope, None)
+    assert next(x for x in controller.workbench.terms() if x.id == t.id).persona_id is None
     e.delete_term()
     assert len(controller.workbench.terms()) == n
     controller.undo_stack.undo()
@@ -61,3 +79,27 @@ def test_blank_term_is_refused(qtbot: QtBot, controller: WorkbenchController) ->
     e.term.editingFinished.emit()
     assert controller.undo_stack.count() == count
     assert e.term.text().strip()
+
+
+def test_scope_finds_personas_as_you_type_and_reads_only_then(qtbot: QtBot, controller: WorkbenchController) -> None:
+    e = LingoEditor(controller)
+    qtbot.addWidget(e)
+    with qtbot.waitExposed(e):
+        e.show()
+    scope = e.scope
+    assert scope.choices.reads == 0 and not scope.choices.loaded  # showing "Everyone" reads nothing
+    contract = next(t for t in controller.workbench.terms() if t.term == "contract")
+    assert e.select_term(contract.id) and scope.currentText() == "Everyone"
+    scope.lineEdit().setFocus()
+    scope.lineEdit().selectAll()
+    qtbot.keyClicks(scope.lineEdit(), "voss")
+    completer = scope.completer()
+    assert scope.choices.reads == 1  # every name, once, on the first key
+    assert completer.completionCount() == 1 and completer.currentCompletion() == "Only Harlan Voss"
+    completer.popup().setCurrentIndex(completer.completionModel().index(0, 0))
+    qtbot.keyClick(completer.popup(), Qt.Key.Key_Return)
+    harlan = controller.workbench.find_persona("Harlan Voss")
+    assert harlan is not None
+    assert next(t for t in controller.workbench.terms() if t.id == contract.id).persona_id == harlan.id
+    assert scope.currentText() == "Only Harlan Voss"
+    assert controller.undo_stack.undoText() == "Edit Term"
