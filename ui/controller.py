@@ -3,12 +3,14 @@
 Widgets never write to the core directly: they call :meth:`WorkbenchController.run` with a core
 command. The controller executes it, pushes it on the single ``QUndoStack`` (so the Edit menu reads
 "Undo Rename Persona"), and emits ``changed(Change)`` so every view refreshes from the change record.
-Write-back of the user's file runs on a worker thread a moment after the last edit.
+Write-back of the user's file runs on a worker thread a moment after the last edit, and so does the
+lingo re-check of thousands of messages that a vocabulary edit or a big import can leave behind
+(``rechecked`` tells the views that show breaches).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench import errors
@@ -16,8 +18,12 @@ from workbench.changes import Change
 from workbench.commands import Command
 from workbench.session import Workbench
 
+from .background import BackgroundQuery
+
 #: Milliseconds of quiet after an edit before the user's file is rewritten.
 WRITE_BACK_DELAY_MS = 1500
+#: An edit whose lingo re-check covers more messages than this re-checks them on a worker.
+DEFER_RECHECKS_OVER = 2000
 
 
 class _ChangeEntry(QUndoCommand):
@@ -64,6 +70,11 @@ class WorkbenchController(QObject):
     failed = Signal(str, str)
     #: Save state for the status bar: "saved", "pending", "saving", or "failed".
     save_state_changed = Signal(str, str)
+    #: A background lingo re-check started (True) or ended (False).
+    rechecking = Signal(bool)
+    #: A background lingo re-check changed these messages' breach counts: views showing breaches
+    #: (coverage, problems) refresh.
+    rechecked = Signal(object)
     _write_back_done = Signal(str)
 
     def __init__(self, workbench: Workbench, parent: QObject | None = None) -> None:
@@ -76,8 +87,17 @@ class WorkbenchController(QObject):
         self._timer.timeout.connect(self.write_back_soon_now)
         self._saving = False
         self._again = False
+        self._recheck_again = False
         self.last_save_error = ""
         self._write_back_done.connect(self._on_write_back_done)
+        self._recheck = BackgroundQuery(self)
+        self._recheck.finished.connect(self._on_rechecked)
+        self._recheck.failed.connect(self._on_recheck_failed)
+        if not workbench.readonly:
+            # A lingo edit that touches thousands of messages re-checks them on a worker.
+            workbench.defer_rechecks_over = DEFER_RECHECKS_OVER
+            if workbench.recheck_pending:  # e.g. a recovered session
+                QTimer.singleShot(0, self, self._start_recheck)
 
     @property
     def readonly(self) -> bool:
@@ -112,6 +132,45 @@ class WorkbenchController(QObject):
         if not self.workbench.readonly:
             self.save_state_changed.emit("pending", "")
             self._timer.start()
+        if self.workbench.recheck_pending:
+            self._start_recheck()
+
+    def _start_recheck(self) -> None:
+        if self._recheck.running:  # it drains everything pending, including what was just added
+            self._recheck_again = True
+            return
+        self._recheck_again = False
+        self.rechecking.emit(True)
+        wb = self.workbench
+
+        def work() -> frozenset[str]:
+            changed: set[str] = set()
+            while wb.recheck_pending:
+                changed |= wb.run_recheck()
+            return frozenset(changed)
+
+        self._recheck.start(work)
+
+    def _on_rechecked(self, changed: object) -> None:
+        if self._recheck_again or self.workbench.recheck_pending:
+            self._recheck_again = False
+            self._start_recheck()
+        else:
+            self.rechecking.emit(False)
+        if changed:
+            self.rechecked.emit(changed)
+            self.save_state_changed.emit("pending", "")
+            self._timer.start()
+
+    def _on_recheck_failed(self, message: str) -> None:
+        self.rechecking.emit(False)
+        self.failed.emit("Lingo check", f"Could not re-check the messages: {message}. It is tried again when "
+                         "the workbench closes.")
+
+    def wait_for_recheck(self, timeout_ms: int = 120_000) -> None:
+        """Block until a background re-check ends (tests; closing waits for the pool anyway)."""
+        QThreadPool.globalInstance().waitForDone(timeout_ms)
+        QCoreApplication.processEvents()
 
     def write_back_soon_now(self) -> None:
         """Start a background write-back (coalesced: one at a time, re-run if edits came meanwhile)."""

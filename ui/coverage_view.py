@@ -460,6 +460,7 @@ class CoverageView(QWidget):
         self._query.finished.connect(self._apply)
         self._query.failed.connect(self._on_failure)
         controller.changed.connect(self._on_change)
+        controller.rechecked.connect(self._on_rechecked)
         # No read here: the matrix is read when first shown (a 10,000-persona file opens faster).
 
     # --- reading ------------------------------------------------------------------------------
@@ -587,6 +588,16 @@ class CoverageView(QWidget):
         self._totals = None  # the old totals may be wrong from now on
         self._summarise()
         # Coalesce a burst of edits (typing) into one re-read, and skip it while hidden.
+        if self.isVisible():
+            self._refresh_timer.start()
+
+    def _on_rechecked(self, _message_ids: object) -> None:
+        """A background lingo re-check changed breach counts: cells and totals may change anywhere."""
+        if not self._loaded:
+            return
+        self._stale.everything = True
+        self._totals = None
+        self._summarise()
         if self.isVisible():
             self._refresh_timer.start()
 

@@ -300,6 +300,12 @@ class MainWindow(QMainWindow):
             self.show_persona(persona)
         self.file_opened.emit(str(wb.path))
 
+    def _show_rechecking(self, running: bool) -> None:
+        if running:
+            self.statusBar().showMessage("Checking the lingo in the messages this change affects…")
+        else:
+            self.statusBar().clearMessage()
+
     def _cannot_edit(self, error: object) -> None:
         prompts.show_error(self, "Could not open for editing", f"{error}\n\nThe workbench stays open read-only.")
         self.readonly_bar.show_message(
@@ -328,6 +334,7 @@ class MainWindow(QMainWindow):
         controller.changed.connect(self._on_change)
         controller.failed.connect(lambda title, text: prompts.show_error(self, title, text))
         controller.save_state_changed.connect(self.status.show_save_state)
+        controller.rechecking.connect(self._show_rechecking)
         if self.navigator is None:
             self.navigator = self._make_navigator(wb)
         self.navigator.attach(controller)

@@ -90,6 +90,7 @@ class ProblemsPanel(QWidget):
         self._timer.setInterval(REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
         controller.changed.connect(self._on_change)
+        controller.rechecked.connect(self._on_rechecked)
         # The first check starts a moment after opening, once the window has been built: a full
         # check of a big file should not compete with the editors' first reads.
         self._timer.start()
@@ -99,10 +100,12 @@ class ProblemsPanel(QWidget):
         list (a full check of a big workbench takes seconds: it is not repeated)."""
         try:
             self.controller.changed.disconnect(self._on_change)
+            self.controller.rechecked.disconnect(self._on_rechecked)
         except (RuntimeError, TypeError):  # the old controller is already gone
             pass
         self.controller = controller
         controller.changed.connect(self._on_change)
+        controller.rechecked.connect(self._on_rechecked)
         if self._query.running:  # the check still reads through the old session: ask again
             self._timer.start()
 
@@ -114,6 +117,9 @@ class ProblemsPanel(QWidget):
         # A full check reads every message on a pool thread, but it still shares the interpreter
         # with typing: wait for a pause that grows with how long the last check took.
         self._timer.start(max(REFRESH_DELAY_MS, min(MAX_DELAY_MS, 2 * self._last_check_ms)))
+
+    def _on_rechecked(self, _message_ids: object) -> None:
+        self._timer.start(REFRESH_DELAY_MS)  # breach counts changed behind the last list
 
     def refresh(self) -> None:
         """Re-check the workbench in the background; the list updates when the check is done."""

@@ -84,11 +84,17 @@ def _strip(table: str, values: Mapping[str, Any] | None) -> dict[str, Any] | Non
 class Tx:
     """One command's transaction: an ORM session, the context, and row-image capture."""
 
-    def __init__(self, session: Session, ctx: Context) -> None:
+    def __init__(self, session: Session, ctx: Context, *, defer_rechecks_over: int | None = None) -> None:
         self.session = session
         self.ctx = ctx
         self._before: dict[RowKey, dict[str, Any] | None] = {}
         self.extra: dict[str, Any] = {}
+        #: Lingo re-checks of more messages than this are left for later (see ``session.refresh_derived``).
+        self.defer_rechecks_over = defer_rechecks_over
+        #: Messages whose breach counts this transaction left to re-check later (all of them: None),
+        #: and global avoid wordings whose messages (found through the search index) are to be too.
+        self.deferred_recheck: frozenset[str] | None = frozenset()
+        self.deferred_words: frozenset[str] = frozenset()
         event.listen(session, "before_flush", self._before_flush)
 
     @property

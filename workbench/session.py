@@ -54,6 +54,9 @@ from .views import (
 )
 
 T = TypeVar("T")
+#: Messages re-checked per transaction by :meth:`Workbench.run_recheck` (each holds the write lock
+#: for ≈ 0.1 s, so the GUI thread's commands wait at most that long).
+RECHECK_CHUNK = 2000
 #: Read-only opens of bigger files skip the integrity check (see :mod:`workbench.reader`).
 READONLY_CHECK_MAX_BYTES = reader.READONLY_CHECK_MAX_BYTES
 SEARCHABLE = {"personas": ("persona", Persona), "messages": ("message", Message),
@@ -91,6 +94,13 @@ class Workbench:
         self._closed = False
         self._write_lock = threading.Lock()
         self._pending: tuple[int, Path | None] | None = None
+        #: Re-checks of more messages than this are left to :meth:`run_recheck` (None: never; the
+        #: desktop app sets it so a lingo edit never freezes the window).
+        self.defer_rechecks_over: int | None = None
+        self._recheck_lock = threading.Lock()
+        self._recheck_all = False
+        self._recheck_ids: set[str] = set()
+        self._recheck_words: set[str] = set()
 
     # --- opening and creating ----------------------------------------------------------------
 
@@ -289,6 +299,9 @@ class Workbench:
             raise errors.Damaged(str(path), f"{path} is damaged: {exc}.") from None
         wb = cls(path, ctx, readonly=False, db_path=working.path, working=working, lock=lock)
         wb.recovered = was_recovered
+        # A session may have ended between committing an edit and re-checking what it left for
+        # later (run_recheck): recount every breach once, so no stale count survives a crash.
+        wb._recheck_all = was_recovered
         wb.recovered_conflict = conflict
         # A recovered working copy may already be migrated (killed before write-back): migrate from
         # the copy's own version, and back up the user's file only while it is itself older.
@@ -371,6 +384,8 @@ class Workbench:
         if self._closed:
             return
         try:
+            if self.recheck_pending and not self.readonly:
+                self.run_recheck()  # the file never keeps stale breach counts
             if write_back and self.working is not None:
                 self.write_back()
         finally:
@@ -552,11 +567,12 @@ class Workbench:
             with Session(self.engine, autoflush=True, expire_on_commit=False) as session:
                 with session.begin():
                     session.connection(execution_options={"pwkb_write": True})
-                    tx = Tx(session, self.ctx)
+                    tx = Tx(session, self.ctx, defer_rechecks_over=self.defer_rechecks_over)
                     command.apply(tx)
                     session.flush()
                     refresh_derived(tx)
                     change = tx.finish(command.label)
+                    deferred, words = tx.deferred_recheck, tx.deferred_words
         except errors.WorkbenchError:
             raise
         except UnicodeEncodeError:
@@ -574,7 +590,66 @@ class Workbench:
             raise
         if not change.empty and self.working is not None:
             self.working.mark_dirty()
+        if deferred is None or deferred or words:
+            with self._recheck_lock:
+                if deferred is None:
+                    self._recheck_all = True
+                else:
+                    self._recheck_ids |= deferred
+                self._recheck_words |= words
         return change
+
+    @property
+    def recheck_pending(self) -> bool:
+        """Whether some messages' breach counts wait for :meth:`run_recheck` (see
+        :attr:`defer_rechecks_over`)."""
+        with self._recheck_lock:
+            return self._recheck_all or bool(self._recheck_ids) or bool(self._recheck_words)
+
+    def run_recheck(self, progress: Callable[[int, int], None] | None = None) -> frozenset[str]:
+        """Re-check the messages commands left for later; return those whose breach count changed.
+
+        Safe on a worker thread while the GUI thread runs commands: it works in transactions of
+        :data:`RECHECK_CHUNK` messages, each holding the write lock only for its own chunk (and
+        reading the rows inside it, so a message edited meanwhile is counted as it now is).
+        """
+        with self._recheck_lock:
+            everything, ids, words = self._recheck_all, set(self._recheck_ids), set(self._recheck_words)
+            self._recheck_all, self._recheck_ids, self._recheck_words = False, set(), set()
+        if not everything and not ids and not words:
+            return frozenset()
+        try:
+            if words and not everything:
+                def candidates(s: Session) -> set[str] | None:
+                    raw = s.connection().connection.dbapi_connection
+                    return search.candidate_ids(raw, words, "message")  # type: ignore[arg-type]
+
+                found = self.read(candidates)
+                if found is None:
+                    everything = True
+                else:
+                    ids |= found
+            if everything:
+                ids = set(self.read(lambda s: list(s.scalars(select(Message.id)))))
+            todo = sorted(ids)
+            check = self.checker()  # one vocabulary for the run: an edit meanwhile queues its own
+            changed: set[str] = set()
+            for start in range(0, len(todo), RECHECK_CHUNK):
+                chunk = todo[start:start + RECHECK_CHUNK]
+                with Session(self.engine) as session, session.begin():
+                    session.connection(execution_options={"pwkb_write": True})
+                    changed.update(recount_breaches(Tx(session, self.ctx), chunk, check))
+                if progress is not None:
+                    progress(min(start + RECHECK_CHUNK, len(todo)), len(todo))
+        except BaseException:
+            with self._recheck_lock:  # not done: keep it pending (close() tries again)
+                self._recheck_all |= everything
+                self._recheck_ids |= ids
+                self._recheck_words |= words
+            raise
+        if changed and self.working is not None:
+            self.working.mark_dirty()
+        return frozenset(changed)
 
     def undo(self, change: Change) -> Change:
         """Put back the rows as they were before ``change``."""
@@ -656,21 +731,34 @@ def refresh_derived(tx: Tx) -> None:
             if None in scopes:
                 # A global term: only messages mentioning the old or new wording can change.
                 words = {w for w in (old_term[0], new_term[0]) if w}
+                if tx.defer_rechecks_over is not None:
+                    # Even finding them is ≈ 0.3 s for a common word on 240,000 messages: later.
+                    tx.deferred_words |= words
+                    persona_ids.update(p for p in scopes if p)
+                    continue
                 candidates = search.candidate_ids(raw, words, "message")
                 if candidates is None:
                     everything = True
                 else:
                     message_ids.update(candidates)
             persona_ids.update(p for p in scopes if p)
+    limit = tx.defer_rechecks_over
     if everything:
-        recompute_breaches(tx, None)
+        if limit is not None:
+            tx.deferred_recheck = None  # every message, later
+        else:
+            recompute_breaches(tx, None)
         return
     ids = set(message_ids)
     for column, owners in ((Message.persona_id, persona_ids), (Message.channel_id, channel_ids)):
         owned = list(owners)
         for start in range(0, len(owned), 500):  # bounded IN lists (SQLite limits bound variables)
             ids.update(s.scalars(select(Message.id).where(column.in_(owned[start:start + 500]))))
-    if ids:
+    if limit is not None and len(ids) > limit:
+        # Seconds of work (a common word made an avoid term, a big import): the caller re-checks
+        # them after the commit, off the GUI thread, with :meth:`Workbench.run_recheck`.
+        tx.deferred_recheck = frozenset(ids)
+    elif ids:
         recompute_breaches(tx, ids)
 
 
@@ -714,11 +802,14 @@ def _search_texts(raw: sqlite3.Connection, table: str, ids: list[str]) -> dict[s
 
 def recompute_breaches(tx: Tx, message_ids: Iterable[str] | None) -> int:
     """Recount blocking lingo breaches for the given messages (all when None); returns how many changed."""
+    return len(recount_breaches(tx, message_ids))
+
+
+def recount_breaches(tx: Tx, message_ids: Iterable[str] | None, check: Checker | None = None) -> list[str]:
+    """Recount blocking lingo breaches for the given messages (all when None); returns the ids of
+    those whose count changed. ``check`` saves rebuilding the checker when the caller has one."""
     raw = tx.raw
-    check = queries.checker(tx.session)
-    personas: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    for pid, dont, avoid in raw.execute("SELECT id, dont_items, avoid_channels FROM personas"):
-        personas[pid] = (tuple(json.loads(dont or "[]")), tuple(json.loads(avoid or "[]")))
+    check = check or queries.checker(tx.session)
     channels = dict(raw.execute("SELECT id, name FROM channels").fetchall())
     base = ("SELECT id, persona_id, channel_id, headline, body, call_to_action, breach_count "
             "FROM messages")
@@ -730,6 +821,16 @@ def recompute_breaches(tx: Tx, message_ids: Iterable[str] | None) -> int:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             rows.extend(raw.execute(f"{base} WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    # Only the personas these messages belong to (their don'ts and avoided channels sit after the
+    # story in each row: reading all 10,000 of them cost more than checking a few hundred messages).
+    personas: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    owners = sorted({row[1] for row in rows})
+    if message_ids is None:
+        owner_rows = raw.execute("SELECT id, dont_items, avoid_channels FROM personas").fetchall()
+    else:
+        owner_rows = list(_rows_by_id(raw, "SELECT id, dont_items, avoid_channels FROM personas", owners).values())
+    for pid, dont, avoid in owner_rows:
+        personas[pid] = (tuple(json.loads(dont or "[]")), tuple(json.loads(avoid or "[]")))
     updates = []
     for mid, pid, cid, headline, body, cta, old in rows:
         dont, avoid = personas.get(pid, ((), ()))
@@ -739,7 +840,7 @@ def recompute_breaches(tx: Tx, message_ids: Iterable[str] | None) -> int:
             updates.append((n, mid))
     if updates:
         raw.executemany("UPDATE messages SET breach_count = ? WHERE id = ?", updates)
-    return len(updates)
+    return [mid for _n, mid in updates]
 
 
 def rebuild_search(raw: sqlite3.Connection) -> None:
