@@ -6,8 +6,8 @@
 The file is created by :meth:`Workbench.create` (schema, application id, default channels), then
 filled with ``executemany`` through a hardened connection from :mod:`workbench.db` — going through
 commands would take hours for 240k rows. The search index is built with
-:func:`workbench.session.rebuild_search` and the cached breach counts with
-:func:`workbench.session.recompute_breaches`, so derived data is exactly what the core would compute.
+:func:`workbench.derived.rebuild_search` and the cached breach counts with
+:func:`workbench.derived.recompute_breaches`, so derived data is exactly what the core would compute.
 The result is checked by opening it with :meth:`Workbench.open` (schema validation, integrity check).
 
 Text is drawn from a Zipf-distributed vocabulary (commonest word: ``the``, present in every document),
@@ -277,7 +277,8 @@ def generate(path: Path, personas: int = 10_000, seed: int = 20250106, log: Any 
     from sqlalchemy.orm import Session
 
     from workbench.changes import Tx
-    from workbench.session import Workbench, rebuild_search, recompute_breaches
+    from workbench.derived import rebuild_search, recompute_breaches
+    from workbench.session import Workbench
     from workbench.views import Context
 
     t0 = time.perf_counter()

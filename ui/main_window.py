@@ -10,12 +10,10 @@ and the editors are even imported — which is why those imports live inside the
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,13 +28,12 @@ from PySide6.QtWidgets import (
 
 from workbench import errors
 from workbench.reader import FirstLook
-from workbench.views import Context, Problem
 
 from . import prompts, settings
 from .background import BackgroundQuery
-from .navigator import Navigator, PersonaSource
-from .open_errors import OPEN_OTHER, READ_ONLY, OpenErrorDialog
-from .opening import FileOpener
+from .navigator import Navigator
+from .opening import FileOpener, OpeningFlow
+from .window_pages import PageNavigation
 from .window_parts import InfoBar, OpeningPage, StatusParts, WelcomePage, build_menus, standard_keys
 
 if TYPE_CHECKING:
@@ -46,7 +43,6 @@ if TYPE_CHECKING:
     from workbench.session import Workbench
 
     from .controller import WorkbenchController
-    from .coverage_view import CoverageView
     from .export_dialog import PlaybookExport
     from .problems_panel import ProblemsPanel
     from .search_panel import SearchPanel
@@ -64,32 +60,10 @@ def _edit_actions() -> ModuleType:
     return edit_actions
 
 
-#: Page key → (module, class) of the editors (part B); a missing module shows a placeholder.
-EDITORS: dict[str, tuple[str, str]] = {
-    "persona": ("ui.persona_editor", "PersonaEditor"),
-    "message": ("ui.message_editor", "MessageEditor"),
-    "narrative": ("ui.narrative_editor", "NarrativeEditor"),
-    "channels": ("ui.channel_editor", "ChannelEditor"),
-    "lingo": ("ui.lingo_editor", "LingoEditor"),
-    "objections": ("ui.objection_editor", "ObjectionEditor"),
-}
 DEFAULT_SIZE = QSize(1280, 800)
 
 
-def _make_editor(key: str, controller: WorkbenchController) -> QWidget:
-    module_name, class_name = EDITORS[key]
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError):
-        placeholder = QLabel(f"The {key} editor is not available in this build.")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setObjectName(f"{key}Placeholder")
-        return placeholder
-    widget: QWidget = cls(controller)
-    return widget
-
-
-class MainWindow(QMainWindow):
+class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
     """One window, one open workbench at a time."""
 
     #: A workbench was opened and its views built: the file path.
@@ -188,142 +162,6 @@ class MainWindow(QMainWindow):
         path = prompts.open_path(self, folder)
         if path:
             self.open_path(path)
-
-    def open_path(self, path: str | Path, readonly: bool = False) -> None:
-        """Open ``path`` in stages (see :mod:`ui.opening`); ``file_shown``, ``file_opened`` or a dialog follow."""
-        path = Path(path)
-        if self._opener.running or self._look is not None:  # one at a time: a second would leak a held file
-            self.statusBar().showMessage("Still opening the previous file…", 4000)
-            return
-        current = self.controller.workbench.path if self.controller else None
-        if current is not None and _same_file(current, path):
-            if readonly == self.controller.readonly:  # type: ignore[union-attr]
-                self.raise_()
-                self.activateWindow()
-                self.file_opened.emit(str(path))
-                return
-            if not self.close_file():  # reopening the same file in another mode: release it first
-                return
-        self.statusBar().showMessage(f"Opening {path.name}…")
-        if self.controller is None:
-            self.opening_page.start(path)
-            self.stack.setCurrentWidget(self.opening_page)
-        self._opener.start(path, Context(user=settings.USER_NAME.get()), readonly)
-
-    def _open_failed(self, error: object) -> None:
-        path = self._opener.path or Path()
-        self.statusBar().clearMessage()
-        self._drop_look()
-        if self.controller is None:
-            self._teardown()
-        if self._closing:
-            return
-        choice, accepted = OpenErrorDialog.ask(self, error)
-        self.open_failed.emit(str(path))
-        if accepted and choice == READ_ONLY:
-            self.open_path(path, readonly=True)
-        elif accepted and choice == OPEN_OTHER:
-            self.open_dialog()
-
-    def _on_looked(self, look: FirstLook) -> None:
-        """Stage 1: show the persona list and the status from the user's file, then load the rest."""
-        if self._closing or (self.controller is not None and not self.close_file()):
-            look.release()  # closing, or the person kept the old file open: give this one back
-            if self.controller is not None:
-                self.statusBar().clearMessage()
-            return
-        self._look = look
-        self.navigator = self._make_navigator(look.reader)
-        self.status.show_file(look.path, True)
-        self.readonly_bar.show_message(
-            "Preparing this workbench for editing… You can read it meanwhile." if not look.readonly else
-            "This workbench is open read-only: you can read, search and export it, but not change it.")
-        self.file_shown.emit(str(look.path))
-        # Load the editing core once the list is on screen: started at once, its imports would
-        # compete for the interpreter with the first paint.
-        _AfterFirstPaint(self.navigator.tree.viewport(), lambda: self._after_look_painted(look))
-
-    def _after_look_painted(self, look: FirstLook) -> None:
-        if self._look is not look:
-            return  # closed meanwhile
-        self._opener.complete(look)
-        self._counts.start(look.reader.counts)
-
-    def _on_opened(self, wb: Workbench, error: object) -> None:
-        """Stage 2: the editing core is loaded; build every view (editable unless still preparing)."""
-        from .controller import WorkbenchController
-
-        path = wb.path
-        self.statusBar().clearMessage()
-        if self._closing:  # the window closed while the file was being opened: give it back
-            self._drop_look()
-            wb.close()
-            return
-        shown_before = self._look is not None
-        if not shown_before and self.controller is not None and not self.close_file():
-            wb.close()  # the person kept the old file open; give this one back
-            return
-        self._install(WorkbenchController(wb), wb)
-        self._drop_look()
-        if error is not None:
-            self._cannot_edit(error)
-        elif wb.preparing:
-            self.statusBar().showMessage(f"Preparing {wb.path.name} for editing…")
-            self._opener.prepare(wb)
-        if not wb.readonly or wb.preparing:
-            settings.LAST_FILE.set(str(path))
-        settings.add_recent(str(path))
-        if not shown_before:
-            self.file_shown.emit(str(path))
-        if not wb.preparing:
-            self.file_opened.emit(str(path))
-
-    def _on_prepared(self, wb: Workbench, result: object) -> None:
-        """Stage 3 (big files): the working copy is ready; rebuild the views editable."""
-        from .controller import WorkbenchController
-
-        self.statusBar().clearMessage()
-        c = self.controller
-        if c is None or c.workbench is not wb:
-            return  # closed or replaced meanwhile (finish_opening gave the file back)
-        if isinstance(result, Exception):
-            self._cannot_edit(result)
-            self.file_opened.emit(str(wb.path))
-            return
-        persona, message = self.current_persona, self.current_message
-        self._teardown(rebuilding=True)
-        c.deleteLater()
-        self._install(WorkbenchController(wb), wb)
-        if message:
-            self.show_message(message)
-        elif persona:
-            self.show_persona(persona)
-        self.file_opened.emit(str(wb.path))
-
-    def _show_rechecking(self, running: bool) -> None:
-        if running:
-            self.statusBar().showMessage("Checking the lingo in the messages this change affects…")
-        else:
-            self.statusBar().clearMessage()
-
-    def _cannot_edit(self, error: object) -> None:
-        prompts.show_error(self, "Could not open for editing", f"{error}\n\nThe workbench stays open read-only.")
-        self.readonly_bar.show_message(
-            "This workbench is open read-only: you can read, search and export it, but not change it.",
-            "Try Editing Again")
-
-    def _drop_look(self) -> None:
-        """Close the first look's reader once the views read through the editing session."""
-        look, self._look = self._look, None
-        if look is not None:
-            look.reader.close()
-
-    def _make_navigator(self, source: PersonaSource) -> Navigator:
-        navigator = Navigator(source)
-        navigator.persona_selected.connect(self.show_persona)
-        navigator.section_selected.connect(self.show_section)
-        self._sidebar_layout.addWidget(navigator, 1)
-        return navigator
 
     def _install(self, controller: WorkbenchController, wb: Workbench) -> None:
         """Build every per-file view over ``controller`` and wire their requests together."""
@@ -499,152 +337,6 @@ class MainWindow(QMainWindow):
 
     # --- navigation ---------------------------------------------------------------------------
 
-    def page(self, key: str) -> QWidget | None:
-        """The page for ``key`` (an editor, or "coverage"), built the first time it is needed.
-
-        Building every page when a file opens read all 20,000 objections, every persona for the
-        choosers and every channel's message count of a big workbench before anything showed.
-        """
-        if self.controller is None:
-            return None
-        found = self.pages.get(key)
-        if found is not None:
-            return found
-        if key == "coverage":
-            from .coverage_view import CoverageView
-
-            view = CoverageView(self.controller)
-            view.open_message_requested.connect(self.show_message)
-            view.create_message_requested.connect(self.create_message)
-            found = view
-        elif key in EDITORS:
-            found = _make_editor(key, self.controller)
-            if hasattr(found, "open_message_requested"):  # the persona editor
-                found.open_message_requested.connect(self.show_message)
-            if hasattr(found, "new_message_requested"):
-                found.new_message_requested.connect(self.new_message)
-            if hasattr(found, "open_persona_requested"):  # the message editor
-                found.open_persona_requested.connect(self.show_persona)
-        else:
-            return None
-        self.pages[key] = found
-        self.stack.addWidget(found)
-        self._problems_last_in_tab_order()
-        return found
-
-    def _problems_last_in_tab_order(self) -> None:
-        """Keep Tab running search → navigator → editor → problems when a page is built late
-        (a new page's widgets join the end of the window's focus chain, after the problems list)."""
-        panel = self.problems_panel
-        if panel is None:
-            return
-        last = self.previousInFocusChain()  # the chain is a ring starting at the window: its end
-        for widget in panel.findChildren(QWidget):
-            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget is not last:
-                QWidget.setTabOrder(last, widget)
-                last = widget
-
-    @property
-    def coverage_view(self) -> CoverageView | None:
-        """The coverage matrix view (built on first use)."""
-        return self.page("coverage")  # type: ignore[return-value]
-
-    def _show_page(self, key: str) -> QWidget | None:
-        page = self.page(key)
-        if page is not None:
-            self.stack.setCurrentWidget(page)
-        self._update_state()
-        return page
-
-    def show_persona(self, persona_id: str) -> None:
-        """Show a persona in the persona editor and highlight it in the navigator."""
-        self.current_persona = persona_id
-        self.current_message = None
-        page = self._show_page("persona")
-        if page is not None and hasattr(page, "show_persona"):
-            page.show_persona(persona_id)
-        if self.navigator is not None:
-            self.navigator.select_persona(persona_id)
-        self._update_state()
-
-    def show_message(self, message_id: str) -> None:
-        """Show a message in the message editor (its persona stays current)."""
-        if self.controller is None:
-            return
-        view = self.controller.workbench.message(message_id)
-        if view is None:
-            return
-        self.current_persona = view.persona_id
-        self.current_message = message_id
-        page = self._show_page("message")
-        if page is not None and hasattr(page, "show_message"):
-            page.show_message(message_id)
-        if self.navigator is not None:
-            self.navigator.select_persona(view.persona_id)
-        self._update_state()
-
-    def show_section(self, key: str) -> None:
-        """Show a navigator section's page."""
-        if key == "personas":
-            target = self.current_persona
-            if target is None and self.controller is not None:
-                first = self.controller.workbench.persona_summaries(0, 1)
-                target = first[0].id if first else None
-            if target is not None:
-                self.show_persona(target)
-            return
-        self.current_message = None
-        page = self._show_page(key)
-        if page is None:
-            return
-        method = {"narrative": "show_narrative", "channels": "show_channels", "lingo": "show_terms"}.get(key)
-        if method and hasattr(page, method):
-            getattr(page, method)()
-        if key == "objections" and hasattr(page, "show_objections"):
-            page.show_objections(None)
-        if self.navigator is not None:
-            self.navigator.select_section(key)
-        self._update_state()
-
-    def show_coverage(self) -> None:
-        """View › Coverage Matrix."""
-        self.show_section("coverage")
-
-    def open_item(self, kind: str, item_id: str) -> None:
-        """Go to a search hit."""
-        if kind == "persona":
-            self.show_persona(item_id)
-        elif kind == "message":
-            self.show_message(item_id)
-        elif kind == "term":
-            self.show_section("lingo")
-            page = self.pages.get("lingo")
-            if page is not None and hasattr(page, "select_term"):
-                page.select_term(item_id)
-        elif kind == "objection":
-            self.show_section("objections")
-            page = self.pages.get("objections")
-            if page is not None and hasattr(page, "select_objection"):
-                page.select_objection(item_id)
-
-    def jump_to_problem(self, problem: Problem) -> None:
-        """Go to what a problem is about: the message, the persona, or the matrix cell of a gap."""
-        if problem.message_id:
-            self.show_message(problem.message_id)
-        elif problem.kind == "gap" and problem.persona_id and problem.channel_id:
-            self.show_coverage()
-            if self.coverage_view is not None:
-                self.coverage_view.select_cell(problem.persona_id, problem.channel_id)
-        elif problem.persona_id:
-            self.show_persona(problem.persona_id)
-
-    def focus_search(self) -> None:
-        """Edit › Find."""
-        if self.search_panel is not None:
-            self.sidebar.setVisible(True)
-            self.actions_["navigator"].setChecked(True)
-            self.search_panel.focus_field()
-
     # --- creating, deleting and exporting (flows in edit_actions / file_actions) ---------------
 
     def new_persona(self) -> None:
@@ -794,28 +486,6 @@ class MainWindow(QMainWindow):
         self.open_path(path)
 
 
-class _AfterFirstPaint(QObject):
-    """Calls ``then`` once after ``widget`` has painted — or after ``fallback_ms`` if it never does
-    (a hidden window)."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], None], fallback_ms: int = 150) -> None:
-        super().__init__(widget)
-        self._then: Callable[[], None] | None = then
-        widget.installEventFilter(self)
-        QTimer.singleShot(fallback_ms, self, self._fire)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Paint and self._then is not None:
-            QTimer.singleShot(0, self, self._fire)  # after the paint has finished
-        return False
-
-    def _fire(self) -> None:
-        then, self._then = self._then, None
-        if then is not None:
-            self.deleteLater()
-            then()
-
-
 def _dropped_workbench(event: QDragEnterEvent | QDropEvent) -> str | None:
     mime = event.mimeData()
     if not mime.hasUrls():
@@ -824,10 +494,3 @@ def _dropped_workbench(event: QDragEnterEvent | QDropEvent) -> str | None:
         if url.isLocalFile() and url.toLocalFile().lower().endswith(".workbench"):
             return url.toLocalFile()
     return None
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return a == b

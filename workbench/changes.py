@@ -89,7 +89,7 @@ class Tx:
         self.ctx = ctx
         self._before: dict[RowKey, dict[str, Any] | None] = {}
         self.extra: dict[str, Any] = {}
-        #: Lingo re-checks of more messages than this are left for later (see ``session.refresh_derived``).
+        #: Lingo re-checks of more messages than this are left for later (see ``derived.refresh_derived``).
         self.defer_rechecks_over = defer_rechecks_over
         #: Messages whose breach counts this transaction left to re-check later (all of them: None),
         #: and global avoid wordings whose messages (found through the search index) are to be too.

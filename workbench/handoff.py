@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from . import db, errors, search, storage
 from .changes import Tx
+from .derived import rebuild_search
 from .model import Message, MessageRevision, Objection, Persona, Term
-from .session import FunctionCommand, Workbench, rebuild_search
+from .session import FunctionCommand, Workbench
 from .views import Context
 
 

@@ -175,6 +175,7 @@ class Reader:
         self._temp_dir = temp_dir
         self._conn = db.connect(db_path or path, readonly=True, immutable=True)
         self._lock = threading.Lock()
+        self._order: list[str] | None = None
 
     @classmethod
     def open(cls, path: Path | str) -> Reader:
@@ -230,8 +231,10 @@ class Reader:
         return self.read(persona_count)
 
     def persona_order(self) -> list[str]:
-        """Every persona id in list order."""
-        return self.read(persona_order)
+        """Every persona id in list order (read once: the file never changes under a reader)."""
+        if self._order is None:
+            self._order = self.read(persona_order)
+        return list(self._order)
 
     def persona_summaries_for(self, ids: Sequence[str]) -> list[PersonaSummary]:
         """Summaries of the given personas, in that order."""
@@ -312,6 +315,7 @@ def first_look(path: Path | str, ctx: Context | None = None, *, readonly: bool =
     lock = None if readonly else storage.Lock.acquire(path, ctx.user, ctx.now())
     try:
         reader = Reader(path)
+        reader.persona_order()  # read here, on the caller's (worker) thread: the list needs it first
     except BaseException:
         if lock is not None:
             lock.release()

@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from workbench import commands as C
 from workbench import errors, interchange, queries, search
+from workbench.derived import SEARCHABLE
 from workbench.interchange import ImportDocument
 from workbench.model import Base, Message
-from workbench.session import SEARCHABLE, Workbench
+from workbench.session import Workbench
 from workbench.views import Context
 
 

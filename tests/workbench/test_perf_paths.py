@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from workbench import commands as C
 from workbench import errors, queries, search
 from workbench.changes import Tx
+from workbench.derived import rebuild_search
 from workbench.lingo import Checker, LingoTerm
 from workbench.model import STAGES, Base, Message
-from workbench.session import Workbench, rebuild_search
+from workbench.session import Workbench
 from workbench.views import Context
 
 WORDS = "paperwork season grower contractor the then there theatre théâtre dispatch 客户 πελάτης co-op".split()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from workbench import commands as C
 from workbench import storage
-from workbench.session import Workbench, recompute_breaches
+from workbench.derived import recompute_breaches
+from workbench.session import Workbench
 from workbench.views import Context
 
 
