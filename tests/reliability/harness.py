@@ -91,9 +91,9 @@ def temps_beside(path: Path) -> list[str]:
 @contextlib.contextmanager
 def fake_v2_here(sleep_s: float = 0.0) -> Iterator[None]:
     """The child's fake schema version 2, applied in this process and undone afterwards."""
-    from workbench import db, migrations, model, session
+    from workbench import db, fileformat, migrations, model, reader, session
 
-    saved = {m: m.SCHEMA_VERSION for m in (model, db, session, migrations)}  # type: ignore[attr-defined]
+    saved = {m: m.SCHEMA_VERSION for m in (fileformat, model, db, reader, session, migrations)}  # type: ignore[attr-defined]
     steps, columns = dict(migrations.STEPS), dict(migrations.COLUMNS)
     sys.path.insert(0, str(CHILD.parent))
     try:
