@@ -166,7 +166,6 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
     def _install(self, controller: WorkbenchController, wb: Workbench) -> None:
         """Build every per-file view over ``controller`` and wire their requests together."""
         from .problems_panel import ProblemsPanel
-        from .search_panel import SearchPanel
 
         self.controller = controller
         controller.changed.connect(self._on_change)
@@ -176,11 +175,10 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         if self.navigator is None:
             self.navigator = self._make_navigator(wb)
         self.navigator.attach(controller)
-        self.search_panel = SearchPanel(controller)
-        self.search_panel.open_requested.connect(self.open_item)
-        self.search_panel.active_changed.connect(lambda active: self.navigator.setVisible(not active)
-                                                 if self.navigator else None)
-        self._sidebar_layout.insertWidget(0, self.search_panel, 0)
+        if self.search_panel is None:
+            self.search_panel = self._make_search_panel(wb)
+        else:
+            self.search_panel.set_source(wb)
         if self.problems_panel is None:  # docked last, so Tab goes search → navigator → editor → problems
             self.problems_panel = ProblemsPanel(controller)
             self.problems_panel.jump_requested.connect(self.jump_to_problem)
@@ -306,8 +304,8 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
             self.actions_["edit_menu"].removeAction(action)
             action.deleteLater()
         self._undo_actions = []
-        navigator = self.navigator
-        for widget in (None if rebuilding else self.navigator, self.search_panel):
+        navigator, search_panel = self.navigator, self.search_panel
+        for widget in () if rebuilding else (self.navigator, self.search_panel):
             if widget is not None:
                 self._sidebar_layout.removeWidget(widget)
                 widget.deleteLater()
@@ -324,7 +322,7 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         if problems is not None and not rebuilding:
             self.problems_dock.setWidget(QLabel())
             problems.deleteLater()
-        self.search_panel = None
+        self.search_panel = search_panel if rebuilding else None
         self.navigator = navigator if rebuilding else None
         self.problems_panel = problems if rebuilding else None
         self.controller = None

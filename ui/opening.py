@@ -33,6 +33,7 @@ from . import prompts, settings
 from .background import BackgroundQuery
 from .navigator import Navigator, PersonaSource
 from .open_errors import OPEN_OTHER, READ_ONLY, OpenErrorDialog
+from .search_panel import SearchPanel, SearchSource
 
 if TYPE_CHECKING:
     from workbench.session import Workbench
@@ -144,6 +145,7 @@ class OpeningFlow:
     _opener: FileOpener
     _look: FirstLook | None
     navigator: Navigator | None
+    search_panel: SearchPanel | None
     controller: Any
     _closing: bool
 
@@ -191,6 +193,7 @@ class OpeningFlow:
                 self.statusBar().clearMessage()
             return
         self._look = look
+        self.search_panel = self._make_search_panel(look.reader)
         self.navigator = self._make_navigator(look.reader)
         self.status.show_file(look.path, True)
         self.readonly_bar.show_message(
@@ -275,6 +278,14 @@ class OpeningFlow:
         look, self._look = self._look, None
         if look is not None:
             look.reader.close()
+
+    def _make_search_panel(self, source: SearchSource) -> SearchPanel:
+        panel = SearchPanel(source)
+        panel.open_requested.connect(self.open_item)
+        panel.active_changed.connect(lambda active: self.navigator.setVisible(not active)
+                                     if self.navigator else None)
+        self._sidebar_layout.insertWidget(0, panel, 0)
+        return panel
 
     def _make_navigator(self, source: PersonaSource) -> Navigator:
         navigator = Navigator(source)

@@ -8,6 +8,7 @@ they are HTML-escaped first and only then turned into bold, so user text can nev
 from __future__ import annotations
 
 import html
+from typing import Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -36,7 +37,13 @@ from PySide6.QtWidgets import (
 from workbench.search import HIT_END, HIT_START, SearchHit
 
 from . import icons
-from .controller import WorkbenchController
+
+
+class SearchSource(Protocol):
+    """What the panel searches: the first look's :class:`workbench.reader.Reader`, then the session."""
+
+    def search(self, text: str, limit: int = 50, kinds: tuple[str, ...] | None = None) -> list[SearchHit]: ...
+
 
 #: The invisible root, as a shared default argument (one instance, never mutated).
 _ROOT = QModelIndex()
@@ -165,9 +172,9 @@ class SearchPanel(QWidget):
     #: A search finished: how many hits.
     searched = Signal(int)
 
-    def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:
+    def __init__(self, source: SearchSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.controller = controller
+        self.source = source
         self.field = _SearchField()
         self.field.setPlaceholderText("Search everything (Ctrl+F)")
         self.field.setClearButtonEnabled(True)
@@ -205,6 +212,10 @@ class SearchPanel(QWidget):
         self.results.clicked.connect(self._open_index)
         self._active = False
 
+    def set_source(self, source: SearchSource) -> None:
+        """Search through ``source`` from now on (the same file, its editing session)."""
+        self.source = source
+
     def focus_field(self) -> None:
         """Ctrl+F: put the cursor in the field with its text selected."""
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -237,7 +248,7 @@ class SearchPanel(QWidget):
             self.model.set_hits([])
             return
         try:
-            hits = self.controller.workbench.search(text, limit=LIMIT)
+            hits = self.source.search(text, limit=LIMIT)
         except Exception as exc:  # a malformed query is not a crash: say so quietly
             hits = []
             self.status.setText(f"Cannot search for that: {exc}")

@@ -31,19 +31,34 @@ def test_list_paints_before_the_session_then_becomes_editable(qtbot: QtBot, samp
     qtbot.addWidget(w)
     w.show()
     at_shown: list[tuple[object, list[str], bool]] = []
-    w.file_shown.connect(lambda _p: at_shown.append((w.controller, _names(w), w.readonly_bar.isVisible())))
+    searched: list[int] = []
+
+    def shown(_p: str) -> None:
+        at_shown.append((w.controller, _names(w), w.readonly_bar.isVisible()))
+        # The search field is there from the first look on (no jump when the session arrives),
+        # and searches through the look's reader.
+        assert w.search_panel is not None
+        w.search_panel.field.setText("paperwork")
+        w.search_panel.run_query()
+        searched.append(w.search_panel.model.rowCount())
+
+    w.file_shown.connect(shown)
     with qtbot.waitSignal(w.file_opened, timeout=20_000):
         w.open_path(sample_path)
     # First the list, read through a plain reader (no session, no editors yet), with the banner.
     assert len(at_shown) == 1
     controller, names, banner = at_shown[0]
     assert controller is None and len(names) == 4 and banner
+    assert searched and searched[0] > 0
     assert storage.read_holder(sample_path) is not None  # held from the first look on
     # Then editable in one step (a small file is checked and copied at once): the same navigator.
     c = w.controller
     assert c is not None and not c.readonly and not c.workbench.preparing
     assert c.workbench.working is not None
-    assert _names(w) == names and w.navigator is not None and w.navigator.controller is c
+    assert w.navigator is not None and w.navigator.controller is c
+    assert w.search_panel is not None and w.search_panel.source is c.workbench
+    w.search_panel.clear()
+    assert _names(w) == names
     assert not w.readonly_bar.isVisible()
     change = c.run(commands.CreatePersona({"name": "After preparing"}))
     assert change is not None and not change.empty

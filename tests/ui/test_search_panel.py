@@ -12,7 +12,7 @@ from workbench.search import HIT_END, HIT_START
 
 
 def make(qtbot: QtBot, controller: WorkbenchController) -> SearchPanel:
-    panel = SearchPanel(controller)
+    panel = SearchPanel(controller.workbench)
     qtbot.addWidget(panel)
     panel.resize(320, 600)
     panel.show()
