@@ -40,6 +40,7 @@ from workbench.views import COVERAGE_STATES, ChannelView, CoverageMatrix, Covera
 from . import icons
 from .background import BackgroundQuery
 from .controller import WorkbenchController
+from .editor_widgets import personas_of_messages
 
 #: The invisible root, as a shared default argument (one instance, never mutated).
 _ROOT = QModelIndex()
@@ -346,17 +347,6 @@ class _Fresh:
     totals: CoverageSummary
 
 
-def _message_personas(change: Change) -> set[str]:
-    """Personas whose messages a change created, edited or deleted (before and after a move)."""
-    found: set[str] = set()
-    for img in (*change.before, *change.after):
-        if img.table == "messages" and img.values is not None:
-            pid = img.values.get("persona_id")
-            if isinstance(pid, str):
-                found.add(pid)
-    return found
-
-
 class CoverageView(QWidget):
     """Matrix + stage filter + legend. Emits requests; the main window opens or creates messages."""
 
@@ -581,7 +571,7 @@ class CoverageView(QWidget):
             self._stale.personas |= change.ids("persona")
         if kinds & {"term", "channel"}:
             self._stale.everything = True
-        touched = _message_personas(change)
+        touched = personas_of_messages(change)
         self._stale.personas |= touched
         if "message" in kinds and not touched:  # cannot tell whose: read every row again
             self._stale.everything = True

@@ -8,7 +8,7 @@ from ``controller.changed`` leaves it alone: nothing the person is typing is eve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, Qt, QTimer
@@ -283,18 +283,19 @@ class RefreshWhenShown:
         """Re-read what the page shows (subclasses)."""
 
 
-def personas_renamed_or_listed(change: Change, names: Mapping[str, str]) -> bool:
-    """Whether ``change`` adds, removes or renames a persona (so a list of persona names is stale).
-
-    Read from the change's row images alone: no query, whatever the size of the workbench.
-    """
-    if "persona" not in change.kinds:
+def rows_added_removed_or_changed(change: Change, kind: str, column: str) -> bool:
+    """Whether ``change`` adds or removes a row of ``kind`` or changes its ``column`` — read from the
+    change's row images alone: no query, whatever the size of the workbench."""
+    if kind not in change.kinds:
         return False
-    if change.created("persona") or change.deleted("persona"):
+    if change.created(kind) or change.deleted(kind):
         return True
+    table = f"{kind}s"
+    before = {b.id: b.values for b in change.before if b.table == table}
     for image in change.after:
-        if image.table == "personas" and image.values is not None:
-            if names.get(image.id) != image.values.get("name"):
+        if image.table == table and image.values is not None:
+            old = before.get(image.id)
+            if old is None or old.get(column) != image.values.get(column):
                 return True
     return False
 
@@ -302,17 +303,7 @@ def personas_renamed_or_listed(change: Change, names: Mapping[str, str]) -> bool
 def messages_moved(change: Change) -> bool:
     """Whether ``change`` adds or removes a message or moves one to another channel (so counts of
     messages per channel are stale). A text edit is not: typing never recounts."""
-    if "message" not in change.kinds:
-        return False
-    if change.created("message") or change.deleted("message"):
-        return True
-    before = {b.id: b.values for b in change.before if b.table == "messages"}
-    for image in change.after:
-        if image.table == "messages" and image.values is not None:
-            old = before.get(image.id)
-            if old is None or old.get("channel_id") != image.values.get("channel_id"):
-                return True
-    return False
+    return rows_added_removed_or_changed(change, "message", "channel_id")
 
 
 def personas_of_messages(change: Change) -> set[str]:

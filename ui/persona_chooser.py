@@ -39,6 +39,8 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QListView, QWidg
 from workbench.changes import Change
 from workbench.views import PersonaSummary
 
+from .editor_widgets import rows_added_removed_or_changed
+
 _ROOT = QModelIndex()
 #: Names are read this many rows at a time (by key), as rows of the open list are shown.
 PAGE = 100
@@ -70,22 +72,9 @@ class PersonaSource(Protocol):
 
 
 def persona_list_changed(change: Change) -> bool:
-    """Whether ``change`` adds, removes or renames a persona (so a list of names is stale).
-
-    Read from the change's row images alone: no query, whatever the size of the workbench, and no
-    list of every name to compare with.
-    """
-    if "persona" not in change.kinds:
-        return False
-    if change.created("persona") or change.deleted("persona"):
-        return True
-    before = {image.id: image.values for image in change.before if image.table == "personas"}
-    for image in change.after:
-        if image.table == "personas" and image.values is not None:
-            old = before.get(image.id)
-            if old is None or old.get("name") != image.values.get("name"):
-                return True
-    return False
+    """Whether ``change`` adds, removes or renames a persona (so a list of names is stale), from
+    the change's row images alone."""
+    return rows_added_removed_or_changed(change, "persona", "name")
 
 
 class PersonaChoices(QAbstractListModel):
