@@ -87,7 +87,6 @@ class WorkbenchController(QObject):
         self._timer.timeout.connect(self.write_back_soon_now)
         self._saving = False
         self._again = False
-        self._recheck_again = False
         self.last_save_error = ""
         self._write_back_done.connect(self._on_write_back_done)
         self._recheck = BackgroundQuery(self)
@@ -136,10 +135,8 @@ class WorkbenchController(QObject):
             self._start_recheck()
 
     def _start_recheck(self) -> None:
-        if self._recheck.running:  # it drains everything pending, including what was just added
-            self._recheck_again = True
+        if self._recheck.running:  # it drains everything pending; what is left is picked up when it ends
             return
-        self._recheck_again = False
         self.rechecking.emit(True)
         wb = self.workbench
 
@@ -152,8 +149,7 @@ class WorkbenchController(QObject):
         self._recheck.start(work)
 
     def _on_rechecked(self, changed: object) -> None:
-        if self._recheck_again or self.workbench.recheck_pending:
-            self._recheck_again = False
+        if self.workbench.recheck_pending:  # added after the worker's last look
             self._start_recheck()
         else:
             self.rechecking.emit(False)

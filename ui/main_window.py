@@ -34,7 +34,15 @@ from .background import BackgroundQuery
 from .navigator import Navigator
 from .opening import FileOpener, OpeningFlow
 from .window_pages import PageNavigation
-from .window_parts import InfoBar, OpeningPage, StatusParts, WelcomePage, build_menus, standard_keys
+from .window_parts import (
+    InfoBar,
+    OpeningPage,
+    StatusParts,
+    WelcomePage,
+    build_menus,
+    file_flows,
+    standard_keys,
+)
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -46,12 +54,6 @@ if TYPE_CHECKING:
     from .export_dialog import PlaybookExport
     from .problems_panel import ProblemsPanel
     from .search_panel import SearchPanel
-
-
-def _file_actions() -> ModuleType:
-    from . import file_actions  # loads the editing core: imported when first used, after the first paint
-
-    return file_actions
 
 
 def _edit_actions() -> ModuleType:
@@ -113,7 +115,7 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         self.welcome = WelcomePage()
-        self.welcome.new_requested.connect(lambda: _file_actions().new_workbench(self))
+        self.welcome.new_requested.connect(lambda: file_flows().new_workbench(self))
         self.welcome.open_requested.connect(self.open_dialog)
         self.stack.addWidget(self.welcome)
         self.opening_page = OpeningPage()
@@ -355,11 +357,11 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
 
     def export_playbook(self) -> None:
         """File › Export Playbook…."""
-        _file_actions().export_playbook(self)
+        file_flows().export_playbook(self)
 
     def start_export(self, path: Path, options: Any, export_fn: Any = None) -> PlaybookExport:
         """Run a playbook export in the background (``export_fn`` replaces the core's, for tests)."""
-        return _file_actions().start_export(self, path, options, export_fn)
+        return file_flows().start_export(self, path, options, export_fn)
 
     # --- state, layout, events ----------------------------------------------------------------
 

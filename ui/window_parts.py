@@ -32,11 +32,12 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 
-def _file_actions() -> ModuleType:
-    # Imported on first use: the flows need the editing core, which the first paint must not wait for.
-    from . import file_actions
+def file_flows() -> ModuleType:
+    """The File menu's flows, imported on first use: they need the editing core, which the first
+    paint must not wait for."""
+    from . import file_actions as module
 
-    return file_actions
+    return module
 
 
 #: Platform-standard keys, with the common binding where a platform defines none (offscreen, some X11).
@@ -76,20 +77,20 @@ def build_menus(w: MainWindow) -> dict[str, Any]:
     bar = w.menuBar()
 
     file_menu = bar.addMenu("&File")
-    a["new"] = _action(w, "&New Workbench…", lambda: _file_actions().new_workbench(w), sk.New,
+    a["new"] = _action(w, "&New Workbench…", lambda: file_flows().new_workbench(w), sk.New,
                        "Create an empty workbench file")
     a["open"] = _action(w, "&Open…", w.open_dialog, sk.Open, "Open a workbench file")
     a["recent_menu"] = recent = file_menu.addMenu("Open &Recent")
     recent.aboutToShow.connect(lambda: _fill_recent(w, recent))
-    a["save_copy"] = _action(w, "Save a &Copy As…", lambda: _file_actions().save_copy_as(w), sk.SaveAs,
+    a["save_copy"] = _action(w, "Save a &Copy As…", lambda: file_flows().save_copy_as(w), sk.SaveAs,
                              "Write a copy of this workbench to another file")
-    a["handoff"] = _action(w, "&Hand-off Copy…", lambda: _file_actions().handoff(w), None,
+    a["handoff"] = _action(w, "&Hand-off Copy…", lambda: file_flows().handoff(w), None,
                            "A copy for a client: approved content only, no internal notes or history")
-    a["import"] = _action(w, "&Import…", lambda: _file_actions().import_file(w), "Ctrl+Shift+I",
+    a["import"] = _action(w, "&Import…", lambda: file_flows().import_file(w), "Ctrl+Shift+I",
                           "Import a JSON document or merge another workbench")
     a["export_pdf"] = _action(w, "Export &Playbook…", w.export_playbook, sk.Print,
                               "Print a PDF playbook for sales")
-    a["export_json"] = _action(w, "Export &JSON…", lambda: _file_actions().export_json(w), "Ctrl+Shift+E",
+    a["export_json"] = _action(w, "Export &JSON…", lambda: file_flows().export_json(w), "Ctrl+Shift+E",
                                "Export everything as a JSON document")
     a["close"] = _action(w, "&Close", w.close_file, sk.Close, "Close this workbench")
     a["quit"] = _action(w, "&Quit", w.close, sk.Quit, "Quit Persona Workbench")

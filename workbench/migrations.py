@@ -11,7 +11,9 @@ file ``tests/data/v2.workbench`` made by the new version.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,3 +66,20 @@ def migrate(path: Path, version: int) -> None:
         raise
     finally:
         conn.close()
+
+
+def migrated_temp_copy(path: Path, version: int) -> Path:
+    """A migrated copy of an older file in a fresh temporary folder, for reading it read-only.
+
+    The file itself is never changed. Returns the copy; the caller removes its folder
+    (``copy.parent``) when done. Nothing is left behind when the migration fails.
+    """
+    temp_dir = Path(tempfile.mkdtemp(prefix="pwkb-"))
+    try:
+        copy = temp_dir / "migrated.workbench"
+        shutil.copyfile(path, copy)
+        migrate(copy, version)
+        return copy
+    except BaseException:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+        raise

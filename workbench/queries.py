@@ -240,12 +240,10 @@ def message_breaches(s: Session, m: MessageView | Message, check: Checker | None
                                channel.name if channel else "", tuple(p.avoid_channels or ()) if p else ())
 
 
-#: Matrix cell states by code, best last; "breach" outranks everything (see :func:`coverage`).
-_CELL_STATES = ("", "draft", "in_review", "approved", "breach")
-#: One message's contribution to its cell, as a code into _CELL_STATES (0: none, e.g. unknown status).
-_CELL_CODE = ("(CASE WHEN breach_count <> 0 AND NOT (status = 'approved' AND override_reason <> '') THEN 4"
-              " WHEN status = 'approved' OR (in_force_revision_id IS NOT NULL AND in_force_revision_id <> '')"
-              " THEN 3 WHEN status = 'in_review' THEN 2 WHEN status = 'draft' THEN 1 ELSE 0 END)")
+#: Matrix cell states by code, best last, and one message's code in SQL (defined with the plain
+#: read path, which counts cells for ``info`` without the ORM).
+_CELL_STATES = reader.CELL_STATES
+_CELL_CODE = reader.CELL_CODE
 
 
 def _decoding_first(name: str) -> Any:
@@ -327,24 +325,10 @@ class _CoverageCells(dict[tuple[str, str, str], str]):
 
     __hash__ = None
 
-    def __repr__(self) -> str:
-        self._decode_all()
-        return dict.__repr__(self)
-
-    def keys(self) -> Any:
-        """All cells' keys."""
-        self._decode_all()
-        return dict.keys(self)
-
-    def values(self) -> Any:
-        """All cells' states."""
-        self._decode_all()
-        return dict.values(self)
-
-    def items(self) -> Any:
-        """All cells."""
-        self._decode_all()
-        return dict.items(self)
+    __repr__ = _decoding_first("__repr__")
+    keys = _decoding_first("keys")
+    values = _decoding_first("values")
+    items = _decoding_first("items")
 
     def copy(self) -> dict[tuple[str, str, str], str]:
         """A plain dict of every cell."""
@@ -407,17 +391,8 @@ def coverage(s: Session) -> CoverageMatrix:
 
 
 def coverage_counts(s: Session) -> dict[str, int]:
-    """How many matrix cells are in each state (``draft``/``in_review``/``approved``/``breach``).
-
-    For summaries such as ``info``: counts in SQL without building the matrix.
-    """
-    counts = {state: 0 for state in _CELL_STATES if state}
-    for code, n in _driver(s).execute(
-            f"SELECT code, count(*) FROM (SELECT max({_CELL_CODE}) AS code FROM messages "
-            "WHERE status <> 'retired' GROUP BY persona_id, channel_id, stage) GROUP BY code"):
-        if 0 < code < len(_CELL_STATES):
-            counts[_CELL_STATES[code]] = int(n)
-    return counts
+    """How many matrix cells are in each state (see :func:`workbench.reader.coverage_counts`)."""
+    return reader.coverage_counts(_driver(s))
 
 
 def coverage_for(s: Session, persona_ids: Sequence[str]) -> CoverageMatrix:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -194,16 +193,13 @@ class Reader:
     @classmethod
     def _migrated_copy(cls, path: Path, version: int) -> Reader:
         db.check_file(path, version, integrity=True)
-        temp_dir = Path(tempfile.mkdtemp(prefix="pwkb-"))
-        try:
-            copy = temp_dir / "migrated.workbench"
-            shutil.copyfile(path, copy)
-            from . import migrations
+        from . import migrations
 
-            migrations.migrate(copy, version)
-            return cls(path, copy, migrated_from=version, temp_dir=temp_dir)
+        copy = migrations.migrated_temp_copy(path, version)
+        try:
+            return cls(path, copy, migrated_from=version, temp_dir=copy.parent)
         except BaseException:
-            shutil.rmtree(temp_dir, ignore_errors=True)
+            shutil.rmtree(copy.parent, ignore_errors=True)
             raise
 
     def read(self, fn: Callable[..., T], *args: Any) -> T:

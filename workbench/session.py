@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -257,14 +256,10 @@ class Workbench:
     def _open_readonly(cls, path: Path, ctx: Context, version: int) -> Workbench:
         if version == SCHEMA_VERSION:
             return cls(path, ctx, readonly=True, db_path=path)
-        # An older file read-only: migrate a temporary copy, never the file.
-        temp_dir = Path(tempfile.mkdtemp(prefix="pwkb-"))
-        copy = temp_dir / "migrated.workbench"
-        shutil.copyfile(path, copy)
         from . import migrations
 
-        migrations.migrate(copy, version)
-        wb = cls(path, ctx, readonly=True, db_path=copy, temp_dir=temp_dir)
+        copy = migrations.migrated_temp_copy(path, version)  # the file itself is never migrated
+        wb = cls(path, ctx, readonly=True, db_path=copy, temp_dir=copy.parent)
         wb.migrated_from = version
         return wb
 

@@ -66,21 +66,23 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def integrity(path: Path) -> str:
-    """``PRAGMA integrity_check`` of the file as it is (immutable: reads only)."""
+def _pragma(path: Path, name: str) -> object:
+    """One PRAGMA of the file as it is (immutable: reads only, whatever schema version it claims)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+        return conn.execute(f"PRAGMA {name}").fetchone()[0]
     finally:
         conn.close()
+
+
+def integrity(path: Path) -> str:
+    """``PRAGMA integrity_check`` of the file as it is."""
+    return str(_pragma(path, "integrity_check"))
 
 
 def user_version(path: Path) -> int:
-    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()
+    """The schema version the file claims (read raw: it may be newer than this app's)."""
+    return int(_pragma(path, "user_version"))  # type: ignore[call-overload]
 
 
 def temps_beside(path: Path) -> list[str]:

@@ -110,3 +110,17 @@ def test_failed_migration_leaves_the_file_and_no_half_state(fake_v2: None, tmp_p
         Workbench.open(work, ctx)
     assert sha(work) == original
     assert not (tmp_path / f".~lock.{work.name}#").exists()
+
+
+def test_reader_reads_an_older_file_through_a_migrated_copy(fake_v2: None, tmp_path: Path) -> None:
+    work = tmp_path / "client.workbench"
+    shutil.copyfile(FIXTURES[0], work)
+    original = sha(work)
+    with reader.Reader.open(work) as look:
+        assert look.migrated_from == 1
+        assert all(c.guidance.endswith("[v2]") for c in look.channels())
+        copy_folder = look._temp_dir
+        assert copy_folder is not None and copy_folder.exists()
+    assert not copy_folder.exists()  # the temporary copy goes with the reader
+    assert sha(work) == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["client.workbench"]
