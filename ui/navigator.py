@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench import errors
 from workbench.views import PersonaSummary
 
 from . import icons
@@ -146,7 +147,11 @@ class NavigatorModel(QAbstractItemModel):
         if found is None:
             start = row - row % PAGE
             missing = [i for i in self._order[start:start + PAGE] if i not in self._summaries]
-            for summary in self._source.persona_summaries_for(missing):
+            try:
+                found_now = self._source.persona_summaries_for(missing)
+            except errors.WorkbenchError:  # a damaged page of a big file met while painting: a
+                return None               # blank row (the open's integrity check says why)
+            for summary in found_now:
                 self._summaries[summary.id] = summary
             found = self._summaries.get(pid)
         return found

@@ -154,3 +154,17 @@ def test_kinds_and_ids_roles(qtbot: QtBot, controller: WorkbenchController) -> N
     persona = model.persona_index(controller.workbench.persona_summaries()[0].id)
     assert persona.data(ROLE_KIND) == "persona"
     assert persona.parent() == model.personas_index()
+
+
+def test_a_damaged_page_leaves_a_blank_row_not_a_traceback(qtbot: QtBot, controller: WorkbenchController,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench import errors
+
+    model = NavigatorModel(controller.workbench)
+
+    def damaged(_ids: object) -> list[object]:
+        raise errors.Damaged("x.workbench", "x.workbench is damaged: database disk image is malformed.")
+
+    monkeypatch.setattr(controller.workbench, "persona_summaries_for", damaged)
+    row = model.index(0, 0, model.personas_index())
+    assert row.data() is None and row.data(ROLE_KIND) == "persona"
