@@ -125,9 +125,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    # Plain sqlite3 (workbench.reader), not the ORM: `info` answers in a fraction of a second.
-    from workbench import reader, storage
-    from workbench.fileformat import SCHEMA_VERSION, STAGES
+    # Plain sqlite3 (workbench.store.sqlite.reader), not the ORM: `info` answers in a fraction of a second.
+    from workbench.schema.fileformat import SCHEMA_VERSION, STAGES
+    from workbench.store.sqlite import reader, storage
 
     path = Path(args.file)
     with reader.Reader.open(path) as look:
@@ -196,7 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--persona, --channel, --include-drafts and --paper apply to PDF playbooks only")
     with Workbench.open(Path(args.file), readonly=True) as wb:
         if suffix == ".json":
-            from workbench import interchange
+            from workbench.exchange import interchange
 
             bar = Progress("Exporting")
             try:
@@ -206,7 +206,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"Exported {wb.info().name} to {out}.")
             return 0
         try:
-            from workbench import playbook
+            from workbench import publish as playbook
         except ImportError:
             raise UsageError("PDF playbooks are not available in this build") from None
         persona_ids, channels = _resolve_selection(wb, args.persona or [], args.channel or [])
@@ -219,7 +219,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from workbench import interchange
+    from workbench.exchange import interchange
     from workbench.session import Workbench
 
     source = Path(args.source)
@@ -238,7 +238,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from workbench import queries
+    from workbench.read import queries
     from workbench.session import Workbench
 
     with Workbench.open(Path(args.file), readonly=True) as wb:
@@ -258,8 +258,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from workbench.reader import Reader
-    from workbench.search import HIT_END, HIT_START
+    from workbench.store.sqlite.reader import Reader
+    from workbench.store.sqlite.search import HIT_END, HIT_START
 
     query = " ".join(args.query)
     with Reader.open(Path(args.file)) as look:
@@ -275,7 +275,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_handoff(args: argparse.Namespace) -> int:
-    from workbench.handoff import make_handoff
+    from workbench.exchange.handoff import make_handoff
     from workbench.session import Workbench
 
     out = Path(args.output)
@@ -344,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_cli(argv: Sequence[str]) -> int:
     """Run a headless command; return the exit status. Errors become one line on stderr."""
-    from workbench import errors
+    from workbench.domain import errors
 
     try:
         args = build_parser().parse_args(list(argv))
@@ -383,7 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"'{PROG} --help'", file=sys.stderr)
         return 2
     try:
-        from ui.app import run_gui
+        from ui.shell.app import run_gui
     except ImportError as exc:
         print(f"{PROG}: the desktop app cannot start: {exc}", file=sys.stderr)
         return 2

@@ -89,7 +89,7 @@ def synthetic_document(n: int) -> dict:
 
 def make_workbench(path: Path, n: int) -> None:
     """Create ``path`` holding ``n`` synthetic personas."""
-    from workbench import interchange
+    from workbench.exchange import interchange
 
     data_dir = path.parent / "data"
     Workbench.create(path)
@@ -104,7 +104,7 @@ def export(path: Path, out: Path) -> tuple[float, int]:
     """Export every persona; (seconds, pages)."""
     from pypdf import PdfReader
 
-    from workbench.playbook import PlaybookOptions, export_playbook
+    from workbench.publish import PlaybookOptions, export_playbook
 
     wb = Workbench.open(path, readonly=True)
     try:

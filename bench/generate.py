@@ -4,10 +4,10 @@
     python bench/generate.py /tmp/pwb-bench/p2000.workbench --personas 2000 --json /tmp/pwb-bench/p2000.json
 
 The file is created by :meth:`Workbench.create` (schema, application id, default channels), then
-filled with ``executemany`` through a hardened connection from :mod:`workbench.db` — going through
+filled with ``executemany`` through a hardened connection from :mod:`workbench.store.sqlite.db` — going through
 commands would take hours for 240k rows. The search index is built with
-:func:`workbench.derived.rebuild_search` and the cached breach counts with
-:func:`workbench.derived.recompute_breaches`, so derived data is exactly what the core would compute.
+:func:`workbench.edit.derived.rebuild_search` and the cached breach counts with
+:func:`workbench.edit.derived.recompute_breaches`, so derived data is exactly what the core would compute.
 The result is checked by opening it with :meth:`Workbench.open` (schema validation, integrity check).
 
 Text is drawn from a Zipf-distributed vocabulary (commonest word: ``the``, present in every document),
@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from workbench import db  # noqa: E402
-from workbench.model import STAGES, Base, default_channel_id  # noqa: E402
+from workbench.schema.model import STAGES, Base, default_channel_id  # noqa: E402
+from workbench.store.sqlite import db  # noqa: E402
 
 #: The word every benchmark uses as "the commonest word" (rank 1 of the Zipf vocabulary).
 COMMON_WORD = "the"
@@ -276,10 +276,10 @@ def generate(path: Path, personas: int = 10_000, seed: int = 20250106, log: Any 
     """Create ``path`` (must not exist) and fill it; returns the path."""
     from sqlalchemy.orm import Session
 
-    from workbench.changes import Tx
-    from workbench.derived import rebuild_search, recompute_breaches
+    from workbench.domain.values import Context
+    from workbench.edit.changes import Tx
+    from workbench.edit.derived import rebuild_search, recompute_breaches
     from workbench.session import Workbench
-    from workbench.views import Context
 
     t0 = time.perf_counter()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -342,7 +342,7 @@ def verify(path: Path, log: Any = print) -> None:
 
 def export_json(path: Path, out: Path, log: Any = print) -> None:
     """Export a generated workbench to interchange JSON (the import benchmark's input)."""
-    from workbench import interchange
+    from workbench.exchange import interchange
     from workbench.session import Workbench
 
     t = time.perf_counter()

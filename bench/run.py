@@ -246,7 +246,7 @@ def bench_lists(big: Path, runs: int) -> list[Row]:
     """Persona list paging and the coverage matrix vs bare sqlite3 reads of the same columns."""
     import sqlite3
 
-    from workbench import queries
+    from workbench.read import queries
     from workbench.session import Workbench
 
     rows: list[Row] = []
@@ -288,7 +288,7 @@ def bench_lists(big: Path, runs: int) -> list[Row]:
                         "bare sqlite3: the covering-index scan", floor, "", ""))
         whole = t
         # The coverage view never reads the whole matrix: the persona order, then the rows of the
-        # first screen by key (ui.coverage_view.PAGE = 50 rows per read); the totals follow on a worker.
+        # first screen by key (ui.pages.coverage_view.PAGE = 50 rows per read); the totals follow on a worker.
         shown = 50
 
         def first_screen() -> int:
@@ -312,8 +312,8 @@ def bench_lists(big: Path, runs: int) -> list[Row]:
         sys.path.insert(0, {str(ROOT)!r})
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
-        from ui.controller import WorkbenchController
-        from ui.coverage_view import COUNTING, CoverageView
+        from ui.services.controller import WorkbenchController
+        from ui.pages.coverage_view import COUNTING, CoverageView
         from workbench.session import Workbench
         c = WorkbenchController(Workbench.open({str(big)!r}, readonly=True))
         view = CoverageView(c)
@@ -388,11 +388,12 @@ def bench_edit(big: Path, tmp: Path, common_word: str) -> list[Row]:
     on the GUI thread, and a re-check of more than DEFER_RECHECKS_OVER messages on a worker."""
     import sqlite3
 
-    from workbench import commands, search
+    from workbench.domain.values import Context
+    from workbench.edit import commands
     from workbench.session import Workbench
-    from workbench.views import Context
+    from workbench.store.sqlite import search
 
-    defer_over = 2000  # ui.controller.DEFER_RECHECKS_OVER (not imported: no Qt here)
+    defer_over = 2000  # ui.services.controller.DEFER_RECHECKS_OVER (not imported: no Qt here)
     rows: list[Row] = []
     copy = tmp / "edit.workbench"
     shutil.copyfile(big, copy)
@@ -432,9 +433,9 @@ def bench_edit(big: Path, tmp: Path, common_word: str) -> list[Row]:
 def bench_open(big: Path, runs: int, tmp: Path) -> list[Row]:
     """Opening the big file for editing as the app does it: the first look (checks, lock, persona
     order) before the window shows the file, and the working copy made afterwards on a worker."""
-    from workbench import reader
+    from workbench.domain.values import Context
     from workbench.session import Workbench
-    from workbench.views import Context
+    from workbench.store.sqlite import reader
 
     data = tmp / "open-data"
     ctx = Context(user="bench")

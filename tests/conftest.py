@@ -12,8 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 import pytest
 
+from workbench.domain.values import Context
 from workbench.session import Workbench
-from workbench.views import Context
 
 FIXED_START = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 

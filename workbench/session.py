@@ -3,7 +3,7 @@
 ``Workbench.open(path)`` checks the file without writing to it, takes the lock, and works on a
 private working copy (or, read-only, reads the user's file in place through an immutable
 connection that never changes a byte). ``execute(command)`` runs one command in one transaction
-and returns a :class:`~workbench.changes.Change`; ``undo``/``redo`` restore its row images.
+and returns a :class:`~workbench.edit.changes.Change`; ``undo``/``redo`` restore its row images.
 """
 
 from __future__ import annotations
@@ -22,20 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from . import db, errors, orm, queries, reader, search, storage
-from .changes import Change, Tx
-from .commands import Command, Restore
-from .derived import recount_breaches, refresh_derived
-from .lingo import Breach, Checker
-from .model import (
-    DEFAULT_CHANNELS,
-    SCHEMA_VERSION,
-    Channel,
-    Message,
-    WorkbenchRow,
-    default_channel_id,
-)
-from .views import (
+from workbench.domain import errors
+from workbench.domain.lingo import Breach, Checker
+from workbench.domain.values import (
     ChannelView,
     Context,
     Counts,
@@ -49,12 +38,25 @@ from .views import (
     TermView,
     WorkbenchInfo,
 )
+from workbench.edit.changes import Change, Tx
+from workbench.edit.commands import Command, Restore
+from workbench.edit.derived import recount_breaches, refresh_derived
+from workbench.read import queries
+from workbench.schema.model import (
+    DEFAULT_CHANNELS,
+    SCHEMA_VERSION,
+    Channel,
+    Message,
+    WorkbenchRow,
+    default_channel_id,
+)
+from workbench.store.sqlite import db, orm, reader, search, storage
 
 T = TypeVar("T")
 #: Messages re-checked per transaction by :meth:`Workbench.run_recheck` (each holds the write lock
 #: for ≈ 0.1 s, so the GUI thread's commands wait at most that long).
 RECHECK_CHUNK = 2000
-#: Read-only opens of bigger files skip the integrity check (see :mod:`workbench.reader`).
+#: Read-only opens of bigger files skip the integrity check (see :mod:`workbench.store.sqlite.reader`).
 READONLY_CHECK_MAX_BYTES = reader.READONLY_CHECK_MAX_BYTES
 
 
@@ -118,7 +120,8 @@ class Workbench:
                 try:
                     wb._seed(name or path.stem)
                     if sample:
-                        from . import interchange, resources
+                        from workbench import resources
+                        from workbench.exchange import interchange
 
                         document = json.loads(resources.path("sample", "sample.json").read_text("utf-8"))
                         wb.execute(interchange.ImportDocument(document, label="Load Sample"))
@@ -199,7 +202,7 @@ class Workbench:
 
     @classmethod
     def from_first_look(cls, look: reader.FirstLook) -> Workbench:
-        """Complete an opening begun with :func:`workbench.reader.first_look` (takes over its lock).
+        """Complete an opening begun with :func:`workbench.store.sqlite.reader.first_look` (takes over its lock).
 
         Read-only looks become a read-only session; looks for editing become a session reading the
         user's file until :meth:`finish_opening` has made the working copy. The look's reader stays
@@ -256,7 +259,7 @@ class Workbench:
     def _open_readonly(cls, path: Path, ctx: Context, version: int) -> Workbench:
         if version == SCHEMA_VERSION:
             return cls(path, ctx, readonly=True, db_path=path)
-        from . import migrations
+        from workbench.store.sqlite import migrations
 
         copy = migrations.migrated_temp_copy(path, version)  # the file itself is never migrated
         wb = cls(path, ctx, readonly=True, db_path=copy, temp_dir=copy.parent)
@@ -334,7 +337,7 @@ class Workbench:
             return None
 
     def _migrate(self, version: int, *, backup_needed: bool = True) -> None:
-        from . import migrations
+        from workbench.store.sqlite import migrations
 
         backup = migrations.backup_path(self.path, version)
         if backup_needed:
@@ -419,7 +422,7 @@ class Workbench:
             yield s
 
     def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a query function from :mod:`workbench.queries` in a fresh session.
+        """Run a query function from :mod:`workbench.read.queries` in a fresh session.
 
         A damaged page met while reading becomes :class:`errors.Damaged`, never a traceback.
         """

@@ -90,7 +90,7 @@ def test_bundle_creates_and_describes_a_workbench(bundle: Bundle) -> None:
 
 
 def test_bundle_exports_a_pdf_playbook(bundle: Bundle) -> None:
-    if importlib.util.find_spec("workbench.playbook") is None:
+    if importlib.util.find_spec("workbench.publish") is None:
         pytest.skip("the PDF playbook (workbench/playbook) has not landed yet")
     if not (bundle.cwd / "x.workbench").exists():
         assert bundle.run("new", "x.workbench", "--sample").returncode == 0

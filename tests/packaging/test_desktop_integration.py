@@ -21,10 +21,9 @@ from pathlib import Path
 import pytest
 
 import workbench
-from workbench.model import APPLICATION_ID
+from tests.packaging.magic import NS, magic_matches, unescape
+from workbench.schema.model import APPLICATION_ID
 from workbench.session import Workbench
-
-from .magic import NS, magic_matches, unescape
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"

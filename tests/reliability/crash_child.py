@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from workbench import commands as C  # noqa: E402
-from workbench.model import default_channel_id  # noqa: E402
-from workbench.views import Context  # noqa: E402
+from workbench.domain.values import Context  # noqa: E402
+from workbench.edit import commands as C  # noqa: E402
+from workbench.schema.model import default_channel_id  # noqa: E402
 
 IMPORT_SIZE = 40
 #: Seconds the fake migration step sleeps inside its transaction (a kill lands in it).
@@ -47,7 +47,9 @@ def fake_v2(sleep_s: float = MIGRATION_SLEEP_S, announce: bool = True) -> None:
     """Pretend the app knows schema version 2 (as tests/workbench/test_migrations.py does)."""
     import sqlite3
 
-    from workbench import db, fileformat, migrations, model, reader, session
+    from workbench import session
+    from workbench.schema import fileformat, model
+    from workbench.store.sqlite import db, migrations, reader
 
     current = {t.name: [(c.name, 0) for c in t.columns] for t in model.Base.metadata.sorted_tables}
 
@@ -110,7 +112,7 @@ def edits(path: Path, tag: str, ctx: Context) -> None:
 
 def imports(path: Path, tag: str, ctx: Context) -> None:
     """JSON imports of IMPORT_SIZE personas each, with write-backs between them."""
-    from workbench import interchange
+    from workbench.exchange import interchange
     from workbench.session import Workbench
 
     wb = Workbench.open(path, ctx)
@@ -148,7 +150,7 @@ def migrate(path: Path, tag: str, ctx: Context) -> None:
 
 def handoff(path: Path, tag: str, ctx: Context, target_dir: Path) -> None:
     """Hand-off copies of an open workbench, one after another, to fresh targets."""
-    from workbench.handoff import make_handoff
+    from workbench.exchange.handoff import make_handoff
     from workbench.session import Workbench
 
     wb = Workbench.open(path, ctx, readonly=True)

@@ -5,7 +5,7 @@ A *recipe* is a plain tuple describing one mutation; it is drawn by hypothesis i
 (``draw(low, high)`` returns an int), so both explore the same space.
 
 :func:`check_case` opens the mutated file read-only and read-write and enforces the promises: a typed
-:class:`workbench.errors.WorkbenchError` or a successful open — never another exception, never
+:class:`workbench.domain.errors.WorkbenchError` or a successful open — never another exception, never
 longer than :data:`OPEN_LIMIT_S`, never planted code running (a planted trigger would write a row into
 the ``pwned`` table), never a byte of the input changed, and nothing new left beside it.
 """
@@ -22,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench import commands as C
-from workbench import errors
+from workbench.domain import errors
+from workbench.domain.values import Context
+from workbench.edit import commands as C
 from workbench.session import Workbench
-from workbench.views import Context
 
 #: Each open (read-only or read-write) must answer within this many seconds.
 OPEN_LIMIT_S = 5.0

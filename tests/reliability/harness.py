@@ -32,9 +32,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench import storage
+from workbench.domain.values import Context
 from workbench.session import Workbench
-from workbench.views import Context
+from workbench.store.sqlite import storage
 
 CHILD = Path(__file__).with_name("crash_child.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +93,9 @@ def temps_beside(path: Path) -> list[str]:
 @contextlib.contextmanager
 def fake_v2_here(sleep_s: float = 0.0) -> Iterator[None]:
     """The child's fake schema version 2, applied in this process and undone afterwards."""
-    from workbench import db, fileformat, migrations, model, reader, session
+    from workbench import session
+    from workbench.schema import fileformat, model
+    from workbench.store.sqlite import db, migrations, reader
 
     saved = {m: m.SCHEMA_VERSION for m in (fileformat, model, db, reader, session, migrations)}  # type: ignore[attr-defined]
     steps, columns = dict(migrations.STEPS), dict(migrations.COLUMNS)
@@ -324,7 +326,7 @@ class Handoffs(Scenario):
 
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        from workbench import commands as C
+        from workbench.edit import commands as C
 
         Workbench.create(self.path, self.ctx, sample=True)
         with Workbench.open(self.path, self.ctx, data_dir=self.data_dir) as wb:
@@ -340,7 +342,7 @@ class Handoffs(Scenario):
         return [*super().child_args(), str(self.out)]
 
     def verify(self, acked: list[str], figures: Figures) -> None:
-        from workbench.handoff import make_handoff
+        from workbench.exchange.handoff import make_handoff
 
         done = {line[2:] for line in acked if line.startswith("H ")}
         figures.acknowledged += len(done)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from workbench import commands as C
-from workbench import errors, storage
+from workbench.domain import errors
+from workbench.domain.values import Context
+from workbench.edit import commands as C
 from workbench.session import Workbench
-from workbench.views import Context
+from workbench.store.sqlite import storage
 
 
 def digest(path: Path) -> str:

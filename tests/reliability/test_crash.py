@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from workbench import commands as C
-from workbench import errors, storage
+from tests.reliability import harness
+from workbench.domain import errors
+from workbench.domain.values import Context
+from workbench.edit import commands as C
 from workbench.session import Workbench
-from workbench.views import Context
-
-from . import harness
+from workbench.store.sqlite import storage
 
 ROOT = Path(__file__).resolve().parents[2]
 #: CI's share of kills (25 in all); bench/crash_harness.py runs thousands.
@@ -45,7 +45,7 @@ def test_kill_right_after_the_rename_is_not_mistaken_for_a_conflict(wb_path: Pat
     code = """
         import os, signal, sys
         from pathlib import Path
-        from workbench import commands as C
+        from workbench.edit import commands as C
         from workbench.session import Workbench
         path = Path(sys.argv[1])
         wb = Workbench.open(path)
@@ -76,7 +76,8 @@ def test_temps_of_a_killed_write_back_are_removed_on_the_next_open(wb_path: Path
     code = """
         import os, signal, sys
         from pathlib import Path
-        from workbench import commands as C, storage
+        from workbench.edit import commands as C
+        from workbench.store.sqlite import storage
         from workbench.session import Workbench
         path = Path(sys.argv[1])
         wb = Workbench.open(path)
@@ -115,7 +116,7 @@ def test_killed_working_copy_start_is_not_a_recovery(wb_path: Path, ctx: Context
     code = """
         import os, signal, sys
         from pathlib import Path
-        from workbench import storage
+        from workbench.store.sqlite import storage
         from workbench.session import Workbench
         def half_copy(src, dst):
             Path(dst).write_bytes(Path(src).read_bytes()[:3000])

@@ -13,11 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import errors
+from tests.reliability import fuzzing
+from workbench.domain import errors
+from workbench.domain.values import Context
 from workbench.session import Workbench
-from workbench.views import Context
-
-from . import fuzzing
 
 _BASE: dict[str, fuzzing.Base] = {}
 _FOLDER = Path(tempfile.mkdtemp(prefix="pwkb-fuzz-base-"))

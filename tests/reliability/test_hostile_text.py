@@ -23,11 +23,12 @@ from typing import Any
 
 import pytest
 
-from workbench import commands as C
-from workbench import errors, interchange
-from workbench.model import default_channel_id
+from workbench.domain import errors
+from workbench.domain.values import Context
+from workbench.edit import commands as C
+from workbench.exchange import interchange
+from workbench.schema.model import default_channel_id
 from workbench.session import Workbench
-from workbench.views import Context
 
 NESTED = "\n".join("  " * i + "- level " + str(i) for i in range(1000))
 CORPUS: dict[str, str] = {
@@ -135,7 +136,7 @@ def test_hostile_text_round_trips_exactly(label: str, tmp_path: Path, ctx: Conte
 @pytest.mark.parametrize("label", sorted(set(CORPUS) - {"one-megabyte"}) + [
     pytest.param("one-megabyte", marks=pytest.mark.slow)])
 def test_hostile_persona_prints_to_pdf_in_bounded_time(label: str, tmp_path: Path, ctx: Context) -> None:
-    playbook = pytest.importorskip("workbench.playbook")
+    playbook = pytest.importorskip("workbench.publish")
     if not hasattr(playbook, "export_playbook"):
         pytest.skip("the playbook export is not there yet")
     path = tmp_path / "h.workbench"
@@ -181,7 +182,7 @@ SLOW_SEARCH = """
 import os, sys, tempfile, time
 from pathlib import Path
 os.environ["PERSONA_WORKBENCH_DATA"] = tempfile.mkdtemp()
-from workbench import commands as C
+from workbench.edit import commands as C
 from workbench.session import Workbench
 path = Path(tempfile.mkdtemp()) / "s.workbench"
 Workbench.create(path)

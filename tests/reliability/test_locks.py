@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench import errors, storage
+from workbench.domain import errors
+from workbench.domain.values import Context
 from workbench.session import Workbench
-from workbench.views import Context
+from workbench.store.sqlite import storage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,7 @@ HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from workbench.session import Workbench
-    from workbench.views import Context
+    from workbench.domain.values import Context
     try:
         wb = Workbench.open(Path(sys.argv[1]), Context(user=sys.argv[2]))
     except Exception as exc:

@@ -9,12 +9,11 @@ import shutil
 import signal
 from pathlib import Path
 
-from workbench import commands as C
-from workbench import storage
+from tests.reliability import harness
+from workbench.domain.values import Context
+from workbench.edit import commands as C
 from workbench.session import Workbench
-from workbench.views import Context
-
-from . import harness
+from workbench.store.sqlite import storage
 
 
 def sha(path: Path) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
-from ui import settings
-from ui.controller import WorkbenchController
+from ui.services import settings
+from ui.services.controller import WorkbenchController
+from workbench.domain.values import Context
 from workbench.session import Workbench
-from workbench.views import Context
 
 
 class ModalCalled(AssertionError):

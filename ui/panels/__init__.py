@@ -1,0 +1,1 @@
+"""The panels beside the editor: the navigator, search, and the problems list."""

@@ -1,0 +1,3 @@
+"""Reading a workbench: queries that turn rows into the frozen values of ``domain.values``; nothing
+here writes.
+"""
