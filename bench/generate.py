@@ -150,8 +150,10 @@ def _columns(table: str) -> list[str]:
 
 
 def _insert_sql(table: str) -> str:
+    """The INSERT of one generated row; every row starts at version 1, as a command's insert does."""
     cols = _columns(table)
-    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"
+    values = ["1" if c == "version" else ":" + c for c in cols]
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(values)})"
 
 
 def generate_rows(personas: int, seed: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
@@ -274,12 +276,11 @@ def generate_rows(personas: int, seed: int) -> Iterator[tuple[str, list[dict[str
 
 def generate(path: Path, personas: int = 10_000, seed: int = 20250106, log: Any = print) -> Path:
     """Create ``path`` (must not exist) and fill it; returns the path."""
-    from sqlalchemy.orm import Session
-
     from workbench.domain.values import Context
-    from workbench.edit.changes import Tx
     from workbench.edit.derived import rebuild_search, recompute_breaches
     from workbench.session import Workbench
+    from workbench.store.sqlite.store import SqliteStore
+    from workbench.store.unit import Tx
 
     t0 = time.perf_counter()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -297,24 +298,29 @@ def generate(path: Path, personas: int = 10_000, seed: int = 20250106, log: Any 
                 counts[table] = counts.get(table, 0) + len(rows)
         conn.execute("COMMIT")
         log(f"rows inserted in {time.perf_counter() - t0:.1f} s: {counts}")
-        t1 = time.perf_counter()
-        conn.execute("BEGIN")
-        rebuild_search(conn)
-        conn.execute("COMMIT")
-        log(f"search index built in {time.perf_counter() - t1:.1f} s")
-        t1 = time.perf_counter()
-        conn.execute("INSERT INTO search_index(search_index) VALUES ('optimize')")
-        log(f"search index optimised in {time.perf_counter() - t1:.1f} s")
     finally:
         conn.close()
-    t1 = time.perf_counter()
-    wb = Workbench(path, Context(user="bench"), readonly=False, db_path=path)
+    # Derived data through the core's own functions, on the store port the app uses.
+    store = SqliteStore(path, label=str(path), readonly=False)
+    ctx = Context(user="bench")
     try:
-        with Session(wb.engine) as session, session.begin():
-            changed = recompute_breaches(Tx(session, wb.ctx), None)
+        t1 = time.perf_counter()
+        with store.session(write=True) as s:
+            rebuild_search(Tx(s, ctx, search=store.search(s), rows=store.rows(s)))
+        log(f"search index built in {time.perf_counter() - t1:.1f} s")
+        t1 = time.perf_counter()
+        with store.session(write=True) as s:
+            changed = recompute_breaches(Tx(s, ctx, search=store.search(s), rows=store.rows(s)), None)
+        log(f"breach counts ({changed} messages with breaches) in {time.perf_counter() - t1:.1f} s")
     finally:
-        wb.engine.dispose()
-    log(f"breach counts ({changed} messages with breaches) in {time.perf_counter() - t1:.1f} s")
+        store.dispose()
+    t1 = time.perf_counter()
+    conn = db.connect(path, readonly=False)
+    try:
+        conn.execute("INSERT INTO search_index(search_index) VALUES ('optimize')")
+    finally:
+        conn.close()
+    log(f"search index optimised in {time.perf_counter() - t1:.1f} s")
     t1 = time.perf_counter()
     conn = db.connect(path, readonly=False)
     try:

@@ -246,7 +246,6 @@ def bench_lists(big: Path, runs: int) -> list[Row]:
     """Persona list paging and the coverage matrix vs bare sqlite3 reads of the same columns."""
     import sqlite3
 
-    from workbench.read import queries
     from workbench.session import Workbench
 
     rows: list[Row] = []
@@ -271,8 +270,8 @@ def bench_lists(big: Path, runs: int) -> list[Row]:
         rows.append(Row("lists", f"  reference: {total:,} personas in OFFSET pages of {page} (not used by the app)", t,
                         "bare sqlite3: all rows in one indexed query", floor, "", ""))
         def scroll_by_key() -> int:
-            order = wb.read(queries.persona_order)
-            return sum(len(wb.read(queries.persona_summaries_for, order[start:start + page]))
+            order = wb.persona_order()
+            return sum(len(wb.persona_summaries_for(order[start:start + page]))
                        for start in range(0, len(order), page))
 
         assert scroll_by_key() == total
@@ -299,8 +298,8 @@ def bench_lists(big: Path, runs: int) -> list[Row]:
         rows.append(Row("lists", f"coverage view: first screen ({shown} of {total:,} personas read; `persona_order` "
                         "+ `coverage_for`)", t, "`Workbench.coverage` (whole matrix)", whole, "≤ 150 ms",
                         verdict(t, 0.150)))
-        t = median_time(lambda: wb.read(queries.coverage_summary), runs)
-        counts = median_time(lambda: wb.read(queries.coverage_counts), runs)
+        t = median_time(wb.coverage_summary, runs)
+        counts = median_time(wb.coverage_counts, runs)
         rows.append(Row("lists", "coverage view: totals for every stage filter (`coverage_summary`, on a worker)",
                         t, "`coverage_counts` (all stages only)", counts, "off the GUI thread", "met (worker)"))
     raw.close()
@@ -407,7 +406,7 @@ def bench_edit(big: Path, tmp: Path, common_word: str) -> list[Row]:
         t0 = time.perf_counter()
         rare_changed = wb.run_recheck()
         rare_worker = time.perf_counter() - t0
-        raw = sqlite3.connect(f"file:{wb.db_path}?mode=ro", uri=True)
+        raw = sqlite3.connect(f"file:{wb.file.db_path}?mode=ro", uri=True)
         t0 = time.perf_counter()
         ids = search.candidate_ids(raw, ["contract", "contracts"], "message")
         cand = time.perf_counter() - t0

@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 import pytest
 
 from workbench.domain.values import Context
+from workbench.exchange.sample import create_sample
 from workbench.session import Workbench
 
 FIXED_START = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
@@ -76,7 +77,7 @@ def wb_path(tmp_path: Path, ctx: Context) -> Path:
 def sample_path(tmp_path: Path, ctx: Context) -> Path:
     """A new workbench file with the sample content."""
     path = tmp_path / "sample.workbench"
-    Workbench.create(path, ctx, sample=True)
+    create_sample(path, ctx)
     return path
 
 

@@ -6,4 +6,4 @@ APP_ID = "persona-workbench"
 APP_REVERSE_DNS = "org.personaworkbench.PersonaWorkbench"
 #: The one place the version is written: pyproject.toml reads it from here into the package metadata
 #: (installers, the bundle's name), and start-up reads it without importlib.metadata (≈ 30 ms).
-__version__ = "0.1.0"
+__version__ = "0.2.0"

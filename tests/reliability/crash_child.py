@@ -10,8 +10,12 @@ SIGKILLs it at a random moment and then checks that everything acknowledged surv
 - ``W``           ``write_back`` finished (the user's file holds everything acknowledged so far)
 - ``I <batch>``   a JSON import of ``IMPORT_SIZE`` personas tagged ``batch`` committed
 - ``H <path>``    a hand-off copy was completed at ``path``
-- ``migrating``   the (fake, slow) migration step to schema version 2 has started
+- ``migrating``   the (slowed) migration step to schema version 2 has started
 - ``migrated``    the file is open and migrated on the working copy
+- ``C``           a write-back refused: someone else replaced the file (race scenario)
+- ``K <path>``    ... replaced *during* the write-back: ours was kept as a copy at ``path``
+- ``R``           an export or hand-off refused: the target is a workbench someone holds open
+- ``E <path>``    a JSON export was completed at ``path``
 
 Working copies go to ``$PERSONA_WORKBENCH_DATA`` (the parent sets it).
 """
@@ -43,26 +47,26 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
-def fake_v2(sleep_s: float = MIGRATION_SLEEP_S, announce: bool = True) -> None:
-    """Pretend the app knows schema version 2 (as tests/workbench/test_migrations.py does)."""
+def slow_v2(sleep_s: float = MIGRATION_SLEEP_S, announce: bool = True) -> None:
+    """Make the real migration to schema version 2 slow (a kill lands inside it) and marked.
+
+    The step runs the real ``_to_2``, then appends `` [v2]`` to every channel's guidance (so a step
+    applied twice, or not at all, shows) and sleeps — all inside the migration's one transaction.
+    """
     import sqlite3
 
-    from workbench import session
-    from workbench.schema import fileformat, model
-    from workbench.store.sqlite import db, migrations, reader
+    from workbench.store.sqlite import migrations
 
-    current = {t.name: [(c.name, 0) for c in t.columns] for t in model.Base.metadata.sorted_tables}
+    real = migrations._to_2  # the module's own step, never a wrapped one: wrapping twice adds nothing
 
     def to_2(conn: sqlite3.Connection) -> None:
         if announce:
             say("migrating")
+        real(conn)
         conn.execute("UPDATE channels SET guidance = guidance || ' [v2]'")
         time.sleep(sleep_s)
 
-    for module in (fileformat, model, db, reader, session, migrations):
-        module.SCHEMA_VERSION = 2  # type: ignore[attr-defined]
     migrations.STEPS[2] = to_2
-    migrations.COLUMNS[1] = current
 
 
 def counter_id(wb: object) -> str:
@@ -134,10 +138,10 @@ def imports(path: Path, tag: str, ctx: Context) -> None:
 
 
 def migrate(path: Path, tag: str, ctx: Context) -> None:
-    """Open an older (v1) file with a fake, slow migration to v2, then edit and close."""
+    """Open an older (v1) file with a slowed migration to v2, then edit and close."""
     from workbench.session import Workbench
 
-    fake_v2()
+    slow_v2()
     wb = Workbench.open(path, ctx)
     say("migrated")
     for i in range(3):
@@ -149,7 +153,9 @@ def migrate(path: Path, tag: str, ctx: Context) -> None:
 
 
 def handoff(path: Path, tag: str, ctx: Context, target_dir: Path) -> None:
-    """Hand-off copies of an open workbench, one after another, to fresh targets."""
+    """Hand-off copies of an open workbench, one after another: to fresh targets, and every other one
+    to ``client-shared.workbench``, which the parent may open for editing meanwhile."""
+    from workbench.domain import errors
     from workbench.exchange.handoff import make_handoff
     from workbench.session import Workbench
 
@@ -159,9 +165,51 @@ def handoff(path: Path, tag: str, ctx: Context, target_dir: Path) -> None:
     n = 0
     while time.monotonic() - start < MAX_SECONDS:
         n += 1
-        target = target_dir / f"client-{tag}-{n}.workbench"
-        make_handoff(wb, target)
+        target = target_dir / ("client-shared.workbench" if n % 2 else f"client-{tag}-{n}.workbench")
+        try:
+            make_handoff(wb, target)
+        except errors.Locked:
+            say("R")
+            continue
         say(f"H {target}")
+    wb.close()
+
+
+def race(path: Path, tag: str, ctx: Context) -> None:
+    """Edits and write-backs while the parent replaces the file with a colleague's version."""
+    from workbench.domain import errors
+    from workbench.session import Workbench
+    from workbench.store.sqlite import storage
+
+    wb = Workbench.open(path, ctx)
+    say("ready")
+    start = time.monotonic()
+    i = 0
+    while time.monotonic() - start < MAX_SECONDS:
+        i += 1
+        name = f"{tag}-x{i}"
+        wb.execute(C.CreatePersona({"name": name, "story": "y" * 3000}))
+        say(f"P {name}")
+        try:
+            wb.write_back()
+            say("W")
+        except storage.ChangedWhileSaving as exc:
+            say(f"K {exc.copy}")
+        except errors.ChangedOnDisk:
+            say("C")
+
+
+def export(path: Path, tag: str, ctx: Context, target: Path) -> None:
+    """JSON exports to the same target, one after another, while the parent writes it too."""
+    from workbench.exchange import interchange
+    from workbench.session import Workbench
+
+    wb = Workbench.open(path, ctx, readonly=True)
+    say("ready")
+    start = time.monotonic()
+    while time.monotonic() - start < MAX_SECONDS:
+        interchange.write_json(wb.read, target)
+        say(f"E {target}")
     wb.close()
 
 
@@ -177,6 +225,10 @@ def main(argv: list[str]) -> int:
         migrate(path, tag, ctx)
     elif scenario == "handoff":
         handoff(path, tag, ctx, Path(argv[3]))
+    elif scenario == "race":
+        race(path, tag, ctx)
+    elif scenario == "export":
+        export(path, tag, ctx, Path(argv[3]))
     else:
         raise SystemExit(f"unknown scenario {scenario!r}")
     return 0

@@ -25,24 +25,30 @@ from pathlib import Path
 from workbench.domain import errors
 from workbench.domain.values import Context
 from workbench.edit import commands as C
+from workbench.exchange.sample import create_sample
 from workbench.session import Workbench
+from workbench.store.sqlite.store import driver_connection
 
 #: Each open (read-only or read-write) must answer within this many seconds.
 OPEN_LIMIT_S = 5.0
 Draw = Callable[[int, int], int]
 Recipe = tuple[object, ...]
 
+#: A planted trigger that ran would insert this term (a row of a table of ours: a table of its own
+#: would make the file refused before anything could run).
 MARKER = "pwned"
+MARK = (f"INSERT INTO terms (id, term, kind, replacement, note, persona_id, created_at, created_by, "
+        f"updated_at, updated_by, version) VALUES ('{MARKER}', '{MARKER}', 'define', '', '', NULL, '', '', '', '', 1)")
 TABLES = ("workbench", "channels", "personas", "messages", "message_revisions", "terms", "objections",
           "search_docs", "search_index_content", "search_index_config")
 #: Schema objects a hostile file might plant; each one, if it ever ran, writes into MARKER.
 PLANTS = (
-    f"CREATE TRIGGER t1 AFTER INSERT ON personas BEGIN INSERT INTO {MARKER} VALUES ('trigger'); END",
-    f"CREATE TRIGGER t2 BEFORE UPDATE ON workbench BEGIN INSERT INTO {MARKER} VALUES ('trigger'); END",
-    f"CREATE TRIGGER t3 AFTER INSERT ON search_docs BEGIN INSERT INTO {MARKER} VALUES ('trigger'); END",
-    f"CREATE TEMP TRIGGER t4 AFTER INSERT ON personas BEGIN INSERT INTO {MARKER} VALUES ('trigger'); END",
+    f"CREATE TRIGGER t1 AFTER INSERT ON personas BEGIN {MARK}; END",
+    f"CREATE TRIGGER t2 BEFORE UPDATE ON workbench BEGIN {MARK}; END",
+    f"CREATE TRIGGER t3 AFTER INSERT ON search_docs BEGIN {MARK}; END",
+    f"CREATE TEMP TRIGGER t4 AFTER INSERT ON personas BEGIN {MARK}; END",
     "CREATE VIEW personas_v AS SELECT * FROM personas",
-    f"CREATE VIEW v2 AS SELECT count(*) FROM {MARKER}",
+    "CREATE VIEW v2 AS SELECT count(*) FROM terms",
     "CREATE INDEX evil_expr ON personas (length(printf('%.*c', 100000000, 'x')))",
     "CREATE INDEX evil_partial ON messages (headline) WHERE length(body) > 0",
     "CREATE INDEX plain_extra ON personas (role)",
@@ -70,22 +76,21 @@ class Base:
 
 
 def make_base(folder: Path) -> Base:
-    """A small valid workbench (with a ``pwned`` marker table) and a hot journal of a different file."""
+    """A small valid workbench and a hot journal (synced, its header written) of a different file."""
     ctx = Context(user="fuzz")
     path = folder / "base.workbench"
-    Workbench.create(path, ctx, sample=True)
+    create_sample(path, ctx)
     with Workbench.open(path, ctx, data_dir=folder / "data") as wb:
         wb.execute(C.CreatePersona({"name": "Fuzz", "story": "story " * 200}))
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute(f"CREATE TABLE {MARKER} (what TEXT)")
-    conn.close()
     other = folder / "other.db"
     conn = sqlite3.connect(other, isolation_level=None)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("CREATE TABLE t(x)")
     conn.execute("INSERT INTO t VALUES (randomblob(100000))")
+    conn.execute("PRAGMA cache_size=1")  # spill to disk mid-transaction: the journal is synced, hence hot
     conn.execute("BEGIN")
-    conn.execute("DELETE FROM t")
+    conn.execute("UPDATE t SET x = randomblob(100000)")
+    conn.execute("INSERT INTO t VALUES (randomblob(100000))")
     journal = Path(str(other) + "-journal").read_bytes()
     conn.execute("ROLLBACK")
     conn.close()
@@ -112,7 +117,7 @@ def draw_recipe(draw: Draw, size: int) -> Recipe:
     if kind == 6:
         return ("plant", draw(0, len(PLANTS) - 1))
     if kind == 7:
-        return ("hot_journal", draw(0, 1))
+        return ("hot_journal", draw(0, 2))
     if kind == 8:
         return ("header_field", draw(16, 99), draw(0, 255))
     if kind == 9:
@@ -197,8 +202,10 @@ def apply_recipe(base: Base, recipe: Recipe, folder: Path) -> tuple[bytes, bytes
             f"UPDATE sqlite_schema SET sql = '{escaped}' WHERE name = '{table}'"], writable_schema=True), None
     elif kind == "plant":
         return _sql_edit(bytes(data), folder, [PLANTS[int(recipe[1])]]), None  # type: ignore[call-overload]
-    elif kind == "hot_journal":
-        journal = base.foreign_journal if recipe[1] else base.foreign_journal[:1024]
+    elif kind == "hot_journal":  # 1: whole, 0: torn, 2: cold (a zeroed header: SQLite ignores it)
+        variant = int(recipe[1])  # type: ignore[call-overload]
+        journal = {1: base.foreign_journal, 0: base.foreign_journal[:1024],
+                   2: b"\0" * 28 + base.foreign_journal[28:4096]}[variant]
     elif kind == "combo":
         first, first_journal = apply_recipe(base, recipe[1], folder)  # type: ignore[arg-type]
         second, second_journal = apply_recipe(Base(first, base.foreign_journal), recipe[2],  # type: ignore[arg-type]
@@ -212,10 +219,10 @@ def _listing(folder: Path) -> list[str]:
 
 
 def _marker_rows(wb: Workbench) -> int:
-    with wb.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
+    with wb.store.session() as s:
+        raw = driver_connection(s)
         try:
-            return int(raw.execute(f"SELECT count(*) FROM {MARKER}").fetchone()[0])  # type: ignore[union-attr]
+            return int(raw.execute("SELECT count(*) FROM terms WHERE id = ?", (MARKER,)).fetchone()[0])
         except sqlite3.DatabaseError:
             return 0
 
@@ -261,7 +268,7 @@ def check_case(data: bytes, journal: bytes | None, data_dir: Path) -> str:
                              f"{type(exc).__name__}: {exc}") from exc
             finally:
                 if wb is not None:
-                    working = wb.working
+                    working = wb.file.working
                     wb.close(write_back=False)
                     if working is not None:
                         working.discard()
@@ -270,6 +277,8 @@ def check_case(data: bytes, journal: bytes | None, data_dir: Path) -> str:
                 raise Broken(f"opening took {elapsed:.1f}s")
             if hashlib.sha256(path.read_bytes()).hexdigest() != before_hash:
                 raise Broken("the input file was changed")
+            if journal is not None and Path(str(path) + "-journal").read_bytes() != journal:
+                raise Broken("the journal beside the input was changed")
             if _listing(folder) != before_list:
                 raise Broken(f"files appeared or vanished beside the input: {_listing(folder)}")
         return "/".join(outcomes)
@@ -277,3 +286,231 @@ def check_case(data: bytes, journal: bytes | None, data_dir: Path) -> str:
         for p in folder.iterdir():
             p.unlink()
         os.rmdir(folder)
+
+
+# --- lock files, special files and images ---------------------------------------------------------
+
+#: Kinds of lock file a careless tool or a hostile user leaves beside a workbench.
+LOCK_KINDS = ("garbage", "json-junk", "huge-pid", "negative-pid", "bool-pid", "folder", "dangling-link",
+              "link-to-lock", "fifo", "empty", "huge", "controls", "foreign-host", "dead-here")
+
+
+def draw_lock_recipe(draw: Draw) -> Recipe:
+    """One hostile lock file: its kind and a number that varies its bytes."""
+    return (LOCK_KINDS[draw(0, len(LOCK_KINDS) - 1)], draw(0, 2**31 - 1))
+
+
+def plant_lock(path: Path, recipe: Recipe) -> None:
+    """Put the lock file ``recipe`` describes beside the workbench at ``path``."""
+    import json
+    import random
+
+    from workbench.store.sqlite import storage
+
+    kind, seed = recipe[0], int(recipe[1])  # type: ignore[call-overload]
+    rnd = random.Random(seed)
+    lock = storage.lock_path(path)
+    fields = {"user": "fuzz", "host": storage.hostname(), "pid": 999_999, "since": "2026-01-01T00:00:00"}
+    if kind == "garbage":
+        lock.write_bytes(bytes(rnd.getrandbits(8) for _ in range(rnd.randint(1, 5000))))
+    elif kind == "json-junk":
+        lock.write_text(json.dumps(rnd.choice([[1, 2], "x", 3, None, {"user": 1}, {"pid": "1"}, {}])))
+    elif kind in ("huge-pid", "negative-pid", "bool-pid"):
+        fields["pid"] = {"huge-pid": 2**31 + seed, "negative-pid": -seed, "bool-pid": True}[kind]
+        lock.write_text(json.dumps(fields))
+    elif kind == "folder":
+        lock.mkdir()
+        if seed % 2:
+            (lock / "inside").write_text("x")
+    elif kind == "dangling-link":
+        lock.symlink_to(path.parent / f"nowhere-{seed}")
+    elif kind == "link-to-lock":
+        real = path.parent / "elsewhere.json"
+        real.write_text(json.dumps(fields))
+        lock.symlink_to(real)
+    elif kind == "fifo":
+        os.mkfifo(lock)
+    elif kind == "empty":
+        lock.write_bytes(b"")
+    elif kind == "huge":
+        with open(lock, "wb") as fh:
+            fh.truncate(10_000 + seed % 10_000_000)
+    elif kind == "controls":
+        fields["user"] = "m\x1b]0;t\x07\x1b[2J" + "\u202e" * (seed % 5) + "x" * (seed % 3000)
+        lock.write_text(json.dumps(fields))
+    elif kind == "foreign-host":
+        fields["host"] = f"other-{seed}"
+        lock.write_text(json.dumps(fields))
+    elif kind == "dead-here":
+        lock.write_text(json.dumps(fields))
+
+
+def check_lock_case(base: Base, recipe: Recipe, data_dir: Path) -> str:
+    """Open a workbench beside a hostile lock for editing: a typed error or an open, fast, never a hang;
+    the holder is printable; an unreadable lock can be broken and the file then opens."""
+    from workbench.store.sqlite import storage
+
+    folder = Path(tempfile.mkdtemp(prefix="pwkb-lockfuzz-"))
+    path = folder / "case.workbench"
+    path.write_bytes(base.data)
+    try:
+        plant_lock(path, recipe)
+        start = time.monotonic()
+        outcome = "opened"
+        try:
+            Workbench.open(path, Context(user="fuzz"), data_dir=data_dir).close(write_back=False)
+        except storage.LockUnreadable:
+            outcome = "unreadable"
+        except errors.WorkbenchError as exc:
+            outcome = type(exc).__name__
+        except Exception as exc:
+            raise Broken(f"opening beside the lock raised {type(exc).__name__}: {exc}") from exc
+        if time.monotonic() - start > OPEN_LIMIT_S:
+            raise Broken(f"opening beside the lock took {time.monotonic() - start:.1f}s")
+        holder = storage.read_holder(path)
+        text = holder.describe() if holder is not None else ""
+        if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or 0x202A <= ord(ch) <= 0x202E for ch in text):
+            raise Broken(f"the holder is not printable: {text!r}")
+        if outcome == "unreadable":
+            try:
+                storage.break_lock(path)
+            except errors.WorkbenchError:
+                return "unreadable/unbreakable"  # a folder with something in it: the person removes it
+            Workbench.open(path, Context(user="fuzz"), data_dir=data_dir).close(write_back=False)
+        if hashlib.sha256(path.read_bytes()).hexdigest() != hashlib.sha256(base.data).hexdigest():
+            raise Broken("the workbench beside the lock was changed")
+        return outcome
+    finally:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+#: Special files put where a workbench, an import source or an image is expected.
+SPECIALS = ("fifo", "dev-zero", "dev-null", "folder", "loop", "dangling")
+
+
+def make_special(path: Path, kind: str) -> None:
+    """Put a special file of ``kind`` at ``path``."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind in ("dev-zero", "dev-null"):
+        path.symlink_to(f"/dev/{kind[4:]}")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "loop":
+        other = path.with_name(path.name + "-loop")
+        path.symlink_to(other)
+        other.symlink_to(path)
+    else:
+        path.symlink_to(path.with_name("missing"))
+
+
+def check_special_case(kind: str, role: str, data_dir: Path) -> str:
+    """A special file as the workbench, the import source or the image: a typed error, at once."""
+    from workbench.exchange import interchange
+    from workbench.store.sqlite import storage
+
+    folder = Path(tempfile.mkdtemp(prefix="pwkb-special-"))
+    path = folder / {"workbench": "case.workbench", "source": "source.json", "image": "portrait.png"}[role]
+    try:
+        make_special(path, kind)
+        start = time.monotonic()
+        try:
+            if role == "workbench":
+                for readonly in (True, False):
+                    Workbench.open(path, Context(user="fuzz"), readonly=readonly, data_dir=data_dir).close()
+            elif role == "source":
+                interchange.load_source(path)
+            else:
+                storage.read_regular(path, 60 * 1024 * 1024)
+            raise Broken(f"a {kind} as the {role} was accepted")
+        except errors.WorkbenchError as exc:
+            outcome = type(exc).__name__
+        except Broken:
+            raise
+        except Exception as exc:
+            raise Broken(f"a {kind} as the {role} raised {type(exc).__name__}: {exc}") from exc
+        if time.monotonic() - start > OPEN_LIMIT_S:
+            raise Broken(f"a {kind} as the {role} took {time.monotonic() - start:.1f}s")
+        return outcome
+    finally:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def draw_image_recipe(draw: Draw) -> Recipe:
+    """One hostile image: a valid PNG or JPEG cut, flipped, given other dimensions — or not an image."""
+    return (("png", "jpeg", "svg", "random")[draw(0, 3)], ("cut", "flip", "size", "none")[draw(0, 3)],
+            draw(0, 2**31 - 1))
+
+
+def make_image(recipe: Recipe) -> bytes:
+    """The bytes ``recipe`` describes."""
+    import io
+    import random
+    import zlib
+
+    kind, how, seed = recipe[0], recipe[1], int(recipe[2])  # type: ignore[call-overload]
+    rnd = random.Random(seed)
+    if kind == "svg":
+        return b'<svg xmlns="http://www.w3.org/2000/svg"><image href="/etc/hostname"/></svg>'
+    if kind == "random":
+        return bytes(rnd.getrandbits(8) for _ in range(rnd.randint(0, 3000)))
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (rnd.randint(1, 64), rnd.randint(1, 64)), (rnd.randint(0, 255), 9, 9)).save(
+        buf, "PNG" if kind == "png" else "JPEG")
+    data = bytearray(buf.getvalue())
+    if how == "cut":
+        return bytes(data[: rnd.randint(0, len(data) - 1)])
+    if how == "flip":
+        for _ in range(rnd.randint(1, 6)):
+            data[rnd.randrange(len(data))] ^= rnd.randint(1, 255)
+    elif how == "size":
+        width, height = rnd.choice([(8000, 8000), (4097, 4097), (0, 5), (2**31, 1), (70_000, 1), (4096, 4096)])
+        if kind == "png":
+            ihdr = b"IHDR" + struct.pack(">II", width, height) + bytes(data[24:29])
+            data[16:24] = struct.pack(">II", width, height)
+            data[29:33] = struct.pack(">I", zlib.crc32(ihdr) & 0xFFFFFFFF)
+        else:
+            at = bytes(data).find(b"\xff\xc0")
+            if at > 0:
+                data[at + 5:at + 9] = struct.pack(">HH", min(height, 0xFFFF), min(width, 0xFFFF))
+    return bytes(data)
+
+
+def check_image_case(data: bytes) -> str:
+    """``images.validate`` answers with a size or one ValidationError — and a size it accepts is the
+    size an imaging library reads, within the limits."""
+    import io
+
+    from workbench.domain import images
+
+    start = time.monotonic()
+    try:
+        width, height = images.validate(data)
+    except errors.ValidationError:
+        return "refused"
+    except Exception as exc:
+        raise Broken(f"images.validate raised {type(exc).__name__}: {exc}") from exc
+    finally:
+        if time.monotonic() - start > 1.0:
+            raise Broken(f"images.validate took {time.monotonic() - start:.1f}s")
+    if width * height > images.MAX_PIXELS or images.kind(data) not in ("png", "jpeg"):
+        raise Broken(f"accepted a {width}×{height} {images.kind(data)}")
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if im.format not in ("PNG", "JPEG") or im.size != (width, height):
+                raise Broken(f"accepted as {width}×{height}, but it is a {im.format} of {im.size}")
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        if images.kind(data) == "png":  # every PNG chunk carries a checksum: damage is always seen
+            raise Broken(f"accepted a PNG no imaging library reads: {exc}") from exc
+        # A JPEG's tables have no checksum: one damaged inside passes the structural check and is
+        # shown as the placeholder wherever it cannot be decoded (never a traceback).
+        return "accepted (damaged inside)"
+    return "accepted"

@@ -10,7 +10,9 @@ After every kill the checks are the design's promises (DESIGN.md, "The workbench
   after ``close`` (write-back) the user's file itself holds them;
 - an interrupted import is all or nothing;
 - no temporary file (``.NAME.pwkb-tmp-…``) is left beside the file after that open;
-- a killed hand-off leaves no output or a complete, valid one;
+- a killed hand-off leaves no output or a complete, valid one, and nothing internal in any temp;
+- races with another writer (tests/reliability/races.py): the other writer's file is never
+  overwritten, and nothing acknowledged is lost;
 - a migration killed midway leaves the file unchanged, its backup intact, and migrates next time.
 """
 
@@ -33,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.domain.values import Context
+from workbench.exchange.sample import create_sample
+from workbench.schema.fileformat import SCHEMA_VERSION
 from workbench.session import Workbench
 from workbench.store.sqlite import storage
 
@@ -58,6 +62,13 @@ class Figures:
     handoffs: int = 0
     temps_cleaned: int = 0
     recovered: int = 0
+    #: Exports and hand-offs refused because their target was held open by another writer.
+    refused: int = 0
+    #: Races with another writer: its file kept and ours written beside it / its hold respected /
+    #: a write that slipped in before the hold, caught by the holder's own write-back.
+    kept_both: int = 0
+    races_held: int = 0
+    races_detected: int = 0
     by_scenario: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -91,28 +102,22 @@ def temps_beside(path: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def fake_v2_here(sleep_s: float = 0.0) -> Iterator[None]:
-    """The child's fake schema version 2, applied in this process and undone afterwards."""
-    from workbench import session
-    from workbench.schema import fileformat, model
-    from workbench.store.sqlite import db, migrations, reader
+def slow_v2_here(sleep_s: float = 0.0) -> Iterator[None]:
+    """The child's slowed, marked migration to schema version 2 (``crash_child.slow_v2``), applied
+    in this process and undone afterwards."""
+    from workbench.store.sqlite import migrations
 
-    saved = {m: m.SCHEMA_VERSION for m in (fileformat, model, db, reader, session, migrations)}  # type: ignore[attr-defined]
-    steps, columns = dict(migrations.STEPS), dict(migrations.COLUMNS)
+    steps = dict(migrations.STEPS)
     sys.path.insert(0, str(CHILD.parent))
     try:
         import crash_child
 
-        crash_child.fake_v2(sleep_s, announce=False)
+        crash_child.slow_v2(sleep_s, announce=False)
         yield
     finally:
         sys.path.remove(str(CHILD.parent))
-        for module, value in saved.items():
-            module.SCHEMA_VERSION = value  # type: ignore[attr-defined]
         migrations.STEPS.clear()
         migrations.STEPS.update(steps)
-        migrations.COLUMNS.clear()
-        migrations.COLUMNS.update(columns)
 
 
 class Child:
@@ -223,11 +228,11 @@ class Scenario:
             raise Lost(f"{self.path.name}: integrity_check says {result!r} after a kill")
         before = temps_beside(self.path)
         wb = Workbench.open(self.path, self.ctx, data_dir=self.data_dir)
-        figures.recovered += wb.recovered
-        if wb.recovered_conflict is not None:
+        figures.recovered += wb.file.recovered
+        if wb.file.recovered_conflict is not None:
             wb.close()
             raise Lost(f"{self.path.name}: the working copy was set aside as a conflict "
-                       f"({wb.recovered_conflict.name}) although nobody else changed the file")
+                       f"({wb.file.recovered_conflict.name}) although nobody else changed the file")
         left = temps_beside(self.path)
         if left:
             wb.close()
@@ -243,7 +248,7 @@ class Edits(Scenario):
 
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
-        Workbench.create(self.path, self.ctx, sample=True)
+        create_sample(self.path, self.ctx)
         self.names: set[str] = set()
         self.messages: set[str] = set()
         self.story = 0
@@ -320,26 +325,84 @@ class Imports(Scenario):
 
 
 class Handoffs(Scenario):
-    """Hand-off copies killed midway: no output, or a complete valid one; no temps after a retry."""
+    """Hand-off copies killed midway: no output, or a complete valid one; no temps after a retry; no
+    internal text in anything a killed hand-off leaves; and never over the shared target while the
+    parent holds it open for editing (a race with another writer)."""
 
     name = "handoff"
+    SECRETS = (b"INTERNAL-ONLY-5e2c margin", b"UNAPPROVED-DRAFT-3b7d wording")
 
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         from workbench.edit import commands as C
 
-        Workbench.create(self.path, self.ctx, sample=True)
+        create_sample(self.path, self.ctx)
         with Workbench.open(self.path, self.ctx, data_dir=self.data_dir) as wb:
             for p in wb.persona_summaries():
                 wb.execute(C.UpdatePersona(p.id, {"status": "approved"}))
-            self.expected = None
+            approved = [m for m in wb.messages() if m.status == "approved"][0]
+            wb.execute(C.UpdateMessage(approved.id, {"notes": self.SECRETS[0].decode()}))
+            wb.execute(C.UpdateMessage(approved.id, {"body": self.SECRETS[1].decode()}))
         with Workbench.open(self.path, self.ctx, readonly=True) as ro:
             self.expected = ro.persona_count()
         self.out = self.work / "handoffs"
         self.out.mkdir(exist_ok=True)
+        self.shared = self.out / "client-shared.workbench"
 
     def child_args(self) -> list[str]:
         return [*super().child_args(), str(self.out)]
+
+    def one_kill(self, figures: Figures) -> None:
+        self.round += 1
+        child = Child(self.child_args(), self.data_dir)
+        holder = None
+        try:
+            if child.wait_for(self.start_word()):
+                time.sleep(self.rng.uniform(0, self.max_delay))
+                if self.rng.random() < 0.5 and self.shared.exists():
+                    holder = self._hold_shared()
+                    time.sleep(self.rng.uniform(0, 0.3))
+            killed = child.kill()
+        finally:
+            if child.proc.poll() is None:
+                child.proc.kill()
+                child.proc.wait()
+            for stream in (child.proc.stdout, child.proc.stderr):
+                if stream is not None:
+                    stream.close()
+        figures.kills += killed
+        figures.finished_before_kill += not killed
+        figures.by_scenario[self.name] = figures.by_scenario.get(self.name, 0) + 1
+        if holder is not None:
+            self._release_shared(holder, figures)
+        self.verify(child.acked, figures)
+
+    def _hold_shared(self) -> Workbench | None:
+        """Another writer opens the shared target for editing (while hand-offs aim at it)."""
+        from workbench.domain import errors
+        from workbench.edit import commands as C
+
+        try:
+            holder = Workbench.open(self.shared, self.ctx, data_dir=self.data_dir / "holder")
+        except errors.WorkbenchError:
+            return None  # caught between a hand-off's temp and its rename, or held by a killed one
+        holder.execute(C.CreatePersona({"name": f"Client's own r{self.round}"}))
+        holder.write_back()
+        return holder
+
+    def _release_shared(self, holder: Workbench, figures: Figures) -> None:
+        """The holder's edit is never lost: in the file, or (a hand-off slipped in) detected and kept."""
+        from workbench.domain import errors
+
+        try:
+            holder.close()
+        except errors.ChangedOnDisk:
+            figures.races_detected += 1
+            return
+        with Workbench.open(self.shared, self.ctx, readonly=True) as ro:
+            if ro.find_persona(f"Client's own r{self.round}") is None:
+                raise Lost("a hand-off was written over the shared target while it was held open")
+        figures.races_held += 1
 
     def verify(self, acked: list[str], figures: Figures) -> None:
         from workbench.exchange.handoff import make_handoff
@@ -347,12 +410,20 @@ class Handoffs(Scenario):
         done = {line[2:] for line in acked if line.startswith("H ")}
         figures.acknowledged += len(done)
         figures.handoffs += len(done)
+        figures.refused += sum(line == "R" for line in acked)
+        for leftover in self.out.iterdir():
+            if storage.TMP_MARK in leftover.name and leftover.is_file():
+                raw = leftover.read_bytes()
+                if any(secret in raw for secret in self.SECRETS):
+                    raise Lost(f"a killed hand-off left internal text in {leftover.name}")
         for target in sorted(self.out.glob(f"client-r{self.round}-*.workbench")):
             if integrity(target) != "ok":
                 raise Lost(f"a killed hand-off left a damaged {target.name}")
             with Workbench.open(target, self.ctx, readonly=True) as copy:
                 if copy.persona_count() != self.expected:
                     raise Lost(f"hand-off {target.name} is incomplete")
+        if self.shared.exists() and integrity(self.shared) != "ok":
+            raise Lost("the shared hand-off target is damaged")
         missing = [d for d in done if not Path(d).exists()]
         if missing:
             raise Lost(f"acknowledged hand-offs missing: {missing}")
@@ -365,12 +436,14 @@ class Handoffs(Scenario):
         figures.temps_cleaned += len(litter)
         if temps_beside(target):
             raise Lost(f"temporary files left beside {target.name}: {temps_beside(target)}")
+        if any(secret in target.read_bytes() for secret in self.SECRETS):
+            raise Lost("a hand-off copy holds internal text")
         if integrity(self.path) != "ok":
             raise Lost("the source file was damaged by a hand-off")
 
 
 class Migrations(Scenario):
-    """A v1 file opened by a (fake) v2 app whose slow migration step is killed midway."""
+    """A v1 file whose (slowed) migration to schema version 2 is killed midway."""
 
     name = "migrate"
 
@@ -398,17 +471,17 @@ class Migrations(Scenario):
         backup = self.work / "migrate.v1-backup.workbench"
         if not backup.exists() or sha(backup) != self.original:
             raise Lost("the pre-migration backup is missing or not intact")
-        with fake_v2_here():
+        with slow_v2_here():
             wb = self.check_file_then_open(figures)
             try:
-                if wb.migrated_from != 1:
+                if wb.file.migrated_from != 1:
                     raise Lost("the next open did not migrate")
                 guidance = [c.guidance for c in wb.channels()]
                 if not all(g.endswith("[v2]") and not g.endswith("[v2] [v2]") for g in guidance):
                     raise Lost(f"the next open did not migrate cleanly: {guidance}")
             finally:
                 wb.close()
-        if user_version(self.path) != 2 or integrity(self.path) != "ok":
+        if user_version(self.path) != SCHEMA_VERSION or integrity(self.path) != "ok":
             raise Lost("the migrated file was not written back intact")
         figures.acknowledged += 1
 
@@ -418,14 +491,17 @@ KINDS: dict[str, type[Scenario]] = {"edits": Edits, "import": Imports, "handoff"
 
 
 def run(work: Path, kills_per_scenario: dict[str, int], seed: int, max_delay: float = 0.6,
-        stop_on_problem: bool = True, progress: bool = False) -> Figures:
-    """Run the scenarios, each killed the given number of times; return the figures."""
+        stop_on_problem: bool = True, progress: bool = False,
+        kinds: dict[str, type[Scenario]] | None = None) -> Figures:
+    """Run the scenarios (``kinds``: more than :data:`KINDS`, e.g. ``races.KINDS``), each killed the given
+    number of times; return the figures."""
     rng = random.Random(seed)
     figures = Figures()
+    known = {**KINDS, **(kinds or {})}
     sys.path.insert(0, str(CHILD.parent))  # for crash_child's constants
     try:
         for name, kills in kills_per_scenario.items():
-            scenario = KINDS[name](work / name, rng, max_delay)
+            scenario = known[name](work / name, rng, max_delay)
             for i in range(kills):
                 try:
                     scenario.one_kill(figures)

@@ -44,11 +44,27 @@ def test_replaced_file_is_never_overwritten_on_close_and_edits_survive(wb_path: 
     # Next open: their file is used as is; my unsaved edits are kept aside as a separate file.
     with Workbench.open(wb_path, ctx) as again:
         assert {p.name for p in again.persona_summaries()} == {"Theirs"}
-        kept = again.recovered_conflict
+        kept = again.file.recovered_conflict
         assert kept is not None and kept.exists()
     assert digest(wb_path) == theirs
     with Workbench.open(kept, ctx, readonly=True) as mine:
         assert {p.name for p in mine.persona_summaries()} == {"Mine"}
+
+
+def test_edits_set_aside_twice_within_a_second_are_both_kept(wb_path: Path, tmp_path: Path, ctx: Context) -> None:
+    """Found by the crash harness: the second set-aside copy had the same name and was lost to ``unsaved``."""
+    kept = []
+    for i in range(2):
+        wb = Workbench.open(wb_path, ctx)
+        wb.execute(C.CreatePersona({"name": f"Mine {i}"}))
+        (tmp_path / f"c{i}").mkdir()
+        os.replace(colleagues_version(tmp_path / f"c{i}", ctx), wb_path)
+        with pytest.raises(errors.ChangedOnDisk):
+            wb.close()
+        with Workbench.open(wb_path, ctx) as again:
+            assert again.file.recovered_conflict is not None
+            kept.append(again.file.recovered_conflict)
+    assert len(set(kept)) == 2 and all(p.exists() for p in kept)
 
 
 def test_replaced_with_identical_bytes_is_not_a_conflict(wb_path: Path, tmp_path: Path, ctx: Context) -> None:
@@ -101,29 +117,43 @@ def test_deleted_file_is_not_silently_recreated(wb_path: Path, ctx: Context) -> 
         assert [p.name for p in ro.persona_summaries()] == ["Mine"]
 
 
-def test_stale_journal_beside_the_file_is_removed_by_write_back(wb_path: Path, tmp_path: Path,
-                                                                 ctx: Context) -> None:
-    """A journal left beside our file would be rolled into the new file by any SQLite program."""
+def test_a_journal_beside_the_file_is_refused_and_never_deleted(wb_path: Path, tmp_path: Path,
+                                                                ctx: Context) -> None:
+    """A hot journal beside our file is another SQLite program's transaction: any SQLite program would
+    roll it into the file. We never delete or apply it — opening is refused, naming it, and so is a
+    write-back over a file that grew one while open (the edits are kept)."""
     import sqlite3
 
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other, isolation_level=None)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("CREATE TABLE t(x)")
-    conn.execute("INSERT INTO t VALUES (zeroblob(200000))")
+    conn.execute("INSERT INTO t VALUES (randomblob(200000))")
+    conn.execute("PRAGMA cache_size=1")  # spills mid-transaction: the journal is synced, its header written
     conn.execute("BEGIN")
-    conn.execute("UPDATE t SET x = zeroblob(100)")
-    conn.execute("PRAGMA cache_spill=ON")
-    conn.execute("DELETE FROM t")
+    conn.execute("UPDATE t SET x = randomblob(200000)")
+    conn.execute("INSERT INTO t VALUES (randomblob(100000))")
     journal_bytes = Path(str(other) + "-journal").read_bytes()
-    assert len(journal_bytes) > 512
+    assert len(journal_bytes) > 512 and journal_bytes[:1] != b"\0"  # hot
     conn.execute("ROLLBACK")
     conn.close()
     journal = Path(str(wb_path) + "-journal")
     journal.write_bytes(journal_bytes)
-    with Workbench.open(wb_path, ctx) as wb:
-        wb.execute(C.CreatePersona({"name": "Mine"}))
-    assert not journal.exists()
+    before = digest(wb_path)
+    with pytest.raises(storage.InUseElsewhere, match=journal.name):
+        Workbench.open(wb_path, ctx)
+    with pytest.raises(storage.InUseElsewhere):
+        Workbench.open(wb_path, ctx, readonly=True)
+    assert journal.read_bytes() == journal_bytes and digest(wb_path) == before
+    journal.unlink()
+    wb = Workbench.open(wb_path, ctx)
+    wb.execute(C.CreatePersona({"name": "Mine"}))
+    journal.write_bytes(journal_bytes)
+    with pytest.raises(storage.InUseElsewhere):
+        wb.write_back()
+    assert journal.read_bytes() == journal_bytes and digest(wb_path) == before and wb.needs_write_back
+    journal.unlink()
+    wb.close()
     plain = sqlite3.connect(wb_path)  # an ordinary, non-immutable SQLite client
     try:
         assert plain.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

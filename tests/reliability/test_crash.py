@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability import harness
+from tests.reliability import harness, races
 from workbench.domain import errors
 from workbench.domain.values import Context
 from workbench.edit import commands as C
@@ -21,16 +21,17 @@ from workbench.session import Workbench
 from workbench.store.sqlite import storage
 
 ROOT = Path(__file__).resolve().parents[2]
-#: CI's share of kills (25 in all); bench/crash_harness.py runs thousands.
-CI_KILLS = {"edits": 10, "import": 6, "handoff": 5, "migrate": 4}
+#: CI's share of kills (35 in all); bench/crash_harness.py runs thousands.
+CI_KILLS = {"edits": 10, "import": 6, "handoff": 6, "migrate": 4, "race": 5, "export": 4}
 
 
 def test_random_kills_lose_nothing_acknowledged(tmp_path: Path) -> None:
-    figures = harness.run(tmp_path, CI_KILLS, seed=20260314, max_delay=0.4)
+    figures = harness.run(tmp_path, CI_KILLS, seed=20260314, max_delay=0.4, kinds=races.KINDS)
     assert figures.problems == []
     assert figures.kills + figures.finished_before_kill == sum(CI_KILLS.values())
-    assert figures.kills >= 20  # the children really were killed mid-work, not finished
+    assert figures.kills >= 28  # the children really were killed mid-work, not finished
     assert figures.acknowledged > 0
+    assert figures.by_scenario["race"] == 5 and figures.by_scenario["export"] == 4
 
 
 def run_child(code: str, path: Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -53,19 +54,26 @@ def test_kill_right_after_the_rename_is_not_mistaken_for_a_conflict(wb_path: Pat
         wb.write_back()
         wb.execute(C.CreatePersona({"name": "Committed only"}))
         print("acked", flush=True)
-        real = os.replace
+        from workbench.store.sqlite import files
+        real, real_exchange = os.replace, files.exchange
         def replace(src, dst):
             real(src, dst)
             if Path(dst) == path:
                 os.kill(os.getpid(), signal.SIGKILL)
+        def exchange(a, b):  # Linux swaps the new file in atomically: killed right after the swap
+            done = real_exchange(a, b)
+            if done and Path(b) == path:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return done
         os.replace = replace
+        files.exchange = exchange
         wb.execute(C.CreatePersona({"name": "Also committed"}))
         wb.write_back()
     """
     out = run_child(code, wb_path, _private_data_dir)
     assert out.returncode == -9 and out.stdout == "acked\n", out.stderr
     with Workbench.open(wb_path, ctx) as wb:
-        assert wb.recovered and wb.recovered_conflict is None
+        assert wb.file.recovered and wb.file.recovered_conflict is None
         assert {p.name for p in wb.persona_summaries()} == {"Written", "Committed only", "Also committed"}
     assert not list((_private_data_dir / "recovered").glob("*")) if (_private_data_dir / "recovered").exists() \
         else True
@@ -128,7 +136,7 @@ def test_killed_working_copy_start_is_not_a_recovery(wb_path: Path, ctx: Context
     out = run_child(code, wb_path, _private_data_dir)
     assert out.returncode == -9, out.stderr
     with Workbench.open(wb_path, ctx) as wb:
-        assert not wb.recovered and wb.info().name == "test"
+        assert not wb.file.recovered and wb.info().name == "test"
     assert wb_path.read_bytes() == before
 
 
@@ -136,8 +144,8 @@ def test_a_dirty_working_copy_is_never_deleted_unseen(wb_path: Path, ctx: Contex
     """Even if recovery declines a dirty working copy, starting afresh moves it aside instead of deleting it."""
     wb = Workbench.open(wb_path, ctx)
     wb.execute(C.CreatePersona({"name": "Precious"}))
-    wb.engine.dispose()
-    wb._lock.release()  # type: ignore[union-attr]
+    wb.store.dispose()
+    wb.file._lock.release()  # type: ignore[union-attr]
     folder = storage.working_dir_for(wb_path)
     storage.WorkingCopy.start(wb_path)  # what a session does when it cannot use the leftover
     kept = list((_private_data_dir / "unsaved").glob("*/working.workbench"))
@@ -151,14 +159,12 @@ def test_backup_interrupted_midway_leaves_no_partial_backup(tmp_path: Path, ctx:
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     work = tmp_path / "client.workbench"
     shutil.copyfile(harness.FIXTURE_V1, work)
-    from workbench import session
 
     def half_copy(src: Path, dst: Path, *a: object, **k: object) -> str:
         Path(dst).write_bytes(Path(src).read_bytes()[:5000])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(session.storage, "copy_with_hash", half_copy)
-    with harness.fake_v2_here():
-        with pytest.raises(errors.CouldNotSave):
-            Workbench.open(work, ctx)
+    monkeypatch.setattr(storage, "copy_with_hash", half_copy)  # the v1 file's backup, before migrating
+    with pytest.raises(errors.CouldNotSave):
+        Workbench.open(work, ctx)
     assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []

@@ -26,7 +26,7 @@ from workbench.domain import errors
 from workbench.domain.values import Context
 from workbench.edit import commands as C
 from workbench.session import Workbench
-from workbench.store.sqlite import storage
+from workbench.store.sqlite import files, storage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,6 +74,17 @@ def _fail_os(name: str, exc: OSError, only_target: bool = True) -> Callable[[pyt
     return install
 
 
+def _fail_rename(exc: OSError) -> Callable[[pytest.MonkeyPatch, Path], None]:
+    """The rename into place fails — ``os.replace``, or the atomic swap Linux uses instead."""
+    def install(mp: pytest.MonkeyPatch, target: Path) -> None:
+        _fail_os("replace", exc)(mp, target)
+
+        def exchange(a: Path, b: Path) -> bool:
+            raise exc
+        mp.setattr(files, "exchange", exchange)
+    return install
+
+
 INJECTIONS: dict[str, tuple[Callable[[pytest.MonkeyPatch, Path], None], str]] = {
     "sqlite-full-during-copy": (_fail_backup(sqlite3.OperationalError("database or disk is full")),
                                 "the disk is full"),
@@ -86,8 +97,8 @@ INJECTIONS: dict[str, tuple[Callable[[pytest.MonkeyPatch, Path], None], str]] = 
                              "permission denied"),
     "eio-on-fsync": (_fail_os("fsync", OSError(errno.EIO, "Input/output error"), only_target=False),
                      "Input/output error"),
-    "erofs-on-rename": (_fail_os("replace", OSError(errno.EROFS, "Read-only file system")), "read-only"),
-    "eacces-on-rename": (_fail_os("replace", OSError(errno.EACCES, "Permission denied")), "permission denied"),
+    "erofs-on-rename": (_fail_rename(OSError(errno.EROFS, "Read-only file system")), "read-only"),
+    "eacces-on-rename": (_fail_rename(OSError(errno.EACCES, "Permission denied")), "permission denied"),
 }
 
 
@@ -128,7 +139,7 @@ def test_failed_final_write_back_on_close_is_recovered_next_time(wb_path: Path, 
     assert digest(wb_path) == good
     assert not storage.lock_path(wb_path).exists()  # the lock is released all the same
     with Workbench.open(wb_path, ctx) as again:
-        assert again.recovered and {p.name for p in again.persona_summaries()} == {"Unsaved"}
+        assert again.file.recovered and {p.name for p in again.persona_summaries()} == {"Unsaved"}
     assert names(wb_path) == {"Unsaved"}
 
 

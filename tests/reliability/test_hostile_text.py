@@ -27,6 +27,7 @@ from workbench.domain import errors
 from workbench.domain.values import Context
 from workbench.edit import commands as C
 from workbench.exchange import interchange
+from workbench.schema import fields
 from workbench.schema.model import default_channel_id
 from workbench.session import Workbench
 
@@ -68,9 +69,8 @@ def fill(wb: Workbench, text: str, big: bool) -> dict[str, Any]:
     wb.execute(C.UpdateWorkbench({"name": t("name") or "x", "organization": t("organization"),
                                   "narrative": t("narrative")}))
     channel = wb.execute(C.CreateChannel("Chan " + t("channel"), guidance=t("guidance"))).extra["id"]
-    persona_values = {k: t(k) for k in C.PERSONA_FIELDS if k not in C.LIST_FIELDS
-                      and k not in ("technology_comfort", "status")}
-    persona_values.update({k: [t(k), t(k) + "2"] for k in C.LIST_FIELDS})
+    persona_values: dict[str, Any] = {f.key: t(f.key) for f in fields.PERSONA_FIELDS if f.kind == fields.TEXT}
+    persona_values.update({f.key: [t(f.key), t(f.key) + "2"] for f in fields.PERSONA_FIELDS if f.kind == fields.LIST})
     persona = wb.execute(C.CreatePersona(persona_values)).extra["id"]
     message = wb.execute(C.CreateMessage(persona, default_channel_id("Ads"), "decision",
                                          {"headline": t("headline"), "body": t("body"),

@@ -94,6 +94,37 @@ class CouldNotSave(FileProblem):
     """Writing the user's file failed (disk full, read-only place …). The working copy keeps every edit."""
 
 
+@dataclass(frozen=True)
+class ConflictingRow:
+    """One row a change expected at one version and found at another (``None``: absent)."""
+
+    kind: str
+    id: str
+    expected: int | None
+    found: int | None
+
+    def describe(self) -> str:
+        """A phrase such as 'persona 1f0c… (expected version 3, found 4)'."""
+        def version(v: int | None) -> str:
+            return "no row" if v is None else f"version {v}"
+        return f"{self.kind} {self.id[:8]}… (expected {version(self.expected)}, found {version(self.found)})"
+
+
+class Conflict(WorkbenchError):
+    """Rows changed since the person (or the undo step) last read them; nothing was written.
+
+    Every write states the row versions it read; a store raises this when they no longer match, so
+    nobody's edit is silently overwritten. ``rows`` names each row with both versions.
+    """
+
+    def __init__(self, rows: tuple[ConflictingRow, ...], message: str = "") -> None:
+        listed = "; ".join(r.describe() for r in rows[:3])
+        more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+        super().__init__(message or f"Someone else changed this since you read it: {listed}{more}. "
+                         "Nothing was written.")
+        self.rows = rows
+
+
 class ReadOnlySession(WorkbenchError):
     """An edit was attempted on a workbench opened read-only."""
 

@@ -1,6 +1,6 @@
 """The lingo check: find words a persona's messaging must not use, where, and what to say instead.
 
-Rules (DESIGN.md "Lingo check"): whole words in any case, simple plurals ("contract" catches
+Rules (docs/product.md, "Lingo check and overrides"): whole words in any case, simple plurals ("contract" catches
 "Contracts" and "contract's", not "contractor"), multi-word terms with any spacing ("QR  code"),
 persona-scoped terms only for that persona, the persona's own don'ts, and a message on a channel the
 persona avoids. Scripts written without spaces (CJK) match inside a sentence.

@@ -1,8 +1,8 @@
 """Markdown → a small, typed block model shared by the PDF playbook and the app's preview.
 
-A deliberately small, linear-time parser for the subset people type into personas and messages:
-ATX/setext headings, paragraphs, bullet and numbered lists (nested), block quotes, rules, fenced code,
-and inline bold, italic, code, links and autolinks. It exists instead of python-markdown because that
+A deliberately small, linear-time parser for the subset people type (and paste) into personas and
+messages: ATX/setext headings, paragraphs, bullet and numbered lists (nested), block quotes, rules,
+fenced and indented code, pipe tables, and inline bold, italic, code, links, autolinks and images. It exists instead of python-markdown because that
 passes raw HTML through, recurses without bound on nested lists and takes ~28 s on ``'[a' * 10000``.
 
 Guarantees, whatever the input:
@@ -11,6 +11,10 @@ Guarantees, whatever the input:
 - nesting (lists, quotes) deeper than :data:`MAX_DEPTH` is flattened into plain paragraphs;
 - input longer than :data:`MAX_CHARS` is cut, with a visible ``…(truncated)`` marker;
 - a link keeps its target only when it is ``http``, ``https`` or ``mailto`` (:func:`safe_href`);
+- an image is never a reference to anything: ``![alt](src)`` becomes a run of its alt text marked
+  ``image`` (there is no image store in a workbench yet, and nothing is fetched from a disk or a network);
+- tables keep at most :data:`MAX_TABLE_COLUMNS` columns and :data:`MAX_TABLE_ROWS` rows (a visible
+  note says how many rows were left out);
 - parsing time is linear in the input (every scan for a closing delimiter is cached and moves forward).
 
 No Qt and no reportlab here: this module is imported by the core, the PDF writer and the UI preview.
@@ -27,6 +31,10 @@ MAX_CHARS = 200_000
 #: Deepest nesting of lists and quotes kept as structure; deeper content becomes paragraphs.
 MAX_DEPTH = 8
 TRUNCATION_MARK = "…(truncated)"
+#: Widest table kept (further cells of a row are dropped, as GitHub does with cells beyond the header).
+MAX_TABLE_COLUMNS = 16
+#: Longest table kept; the rest is summarised in a paragraph after it.
+MAX_TABLE_ROWS = 500
 SAFE_SCHEMES: tuple[str, ...] = ("http", "https", "mailto")
 
 
@@ -42,6 +50,8 @@ class Run:
     italic: bool = False
     code: bool = False
     href: str | None = None
+    #: An image's alt text (the image itself is never loaded): writers show :func:`image_label`.
+    image: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,9 +94,10 @@ class Quote:
 
 @dataclass(frozen=True)
 class CodeBlock:
-    """A fenced code block, shown verbatim."""
+    """A fenced or indented code block, shown verbatim in a monospace font (indentation kept)."""
 
     text: str
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,22 @@ class Rule:
     """A thematic break (``---``)."""
 
 
-Block: TypeAlias = Heading | Paragraph | ListBlock | Quote | CodeBlock | Rule
+Cell: TypeAlias = tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A pipe table: a header row, body rows of the same width, and each column's alignment.
+
+    ``align`` holds ``"left"``, ``"center"``, ``"right"`` or ``""`` (not stated) per column.
+    """
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    align: tuple[str, ...]
+
+
+Block: TypeAlias = Heading | Paragraph | ListBlock | Quote | CodeBlock | Rule | Table
 
 
 # --- public functions --------------------------------------------------------------------------
@@ -131,6 +157,12 @@ def parse_inline(text: str) -> tuple[Run, ...]:
     return _Inline(bound(text).replace("\n", " ")).runs()
 
 
+def image_label(alt: str) -> str:
+    """How every writer shows an image it does not load: ``[image: a tractor]``."""
+    alt = " ".join(alt.split())
+    return f"[image: {alt}]" if alt else "[image]"
+
+
 def plain_text(blocks: list[Block] | tuple[Block, ...]) -> str:
     """The blocks as plain text, one paragraph per line: for search snippets and tests."""
     out: list[str] = []
@@ -146,6 +178,9 @@ def plain_text(blocks: list[Block] | tuple[Block, ...]) -> str:
                 walk(b.blocks, prefix + "> ")
             elif isinstance(b, CodeBlock):
                 out.append(prefix + b.text)
+            elif isinstance(b, Table):
+                for row in (b.header, *b.rows):
+                    out.append(prefix + " | ".join(runs_text(cell) for cell in row))
 
     walk(blocks, "")
     return "\n".join(out)
@@ -191,6 +226,10 @@ def _parse_lines(lines: list[str], depth: int) -> list[Block]:
             flush()
             i += 1
             continue
+        if not para and _indent(line) >= 4:
+            code, i = _indented_code(lines, i)
+            blocks.append(code)
+            continue
         if para and _SETEXT.match(line):
             blocks.append(Heading(1 if stripped[0] == "=" else 2, _Inline(_join_para(para)).runs()))
             para.clear()
@@ -208,17 +247,26 @@ def _parse_lines(lines: list[str], depth: int) -> list[Block]:
             i += 1
             continue
         m = _FENCE.match(line)
-        if m:
+        info = line[m.end():].strip() if m else ""
+        if m and not (m.group(1)[0] == "`" and "`" in info):  # ```a``` on one line is inline code
             flush()
-            fence = m.group(1)
+            fence, indent = m.group(1), _indent(line)
             body: list[str] = []
             i += 1
-            while i < n and not lines[i].strip().startswith(fence):
-                body.append(lines[i])
+            while i < n and not _closes(lines[i], fence):
+                raw = lines[i].expandtabs(4) if "\t" in lines[i] else lines[i]
+                body.append(raw[min(indent, _indent(raw)):])
                 i += 1
             i += 1  # the closing fence (or past the end)
-            blocks.append(CodeBlock("\n".join(body)))
+            blocks.append(CodeBlock("\n".join(body), " ".join(info.split())[:40]))
             continue
+        if "|" in line and i + 1 < n and "|" in lines[i + 1]:
+            table = _table(lines, i)
+            if table is not None:
+                flush()
+                found, i = table
+                blocks.extend(found)
+                continue
         if _QUOTE.match(line):
             flush()
             inner: list[str] = []
@@ -291,6 +339,93 @@ def _parse_list(lines: list[str], i: int, depth: int) -> tuple[ListBlock, int]:
             if not nm or len(nm.group(1)) > base_indent + 1:
                 break
     return ListBlock(ordered, tuple(items), start), i
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether ``line`` closes a code block opened by ``fence`` (the same character, at least as many)."""
+    s = line.strip()
+    return len(s) >= len(fence) and s[0] == fence[0] and s.count(s[0]) == len(s)
+
+
+def _indented_code(lines: list[str], i: int) -> tuple[CodeBlock, int]:
+    """Lines indented by four or more spaces (and blank lines between them) as one code block."""
+    body: list[str] = []
+    n = len(lines)
+    while i < n:
+        raw = lines[i].expandtabs(4) if "\t" in lines[i] else lines[i]
+        if raw.strip():
+            if _indent(raw) < 4:
+                break
+            body.append(raw[4:])
+        else:
+            body.append("")
+        i += 1
+    while body and not body[-1]:
+        body.pop()
+    return CodeBlock("\n".join(body)), i
+
+
+#: Text per table cell is bounded separately from the whole field (cells are laid out side by side).
+_CELL_CHARS = 1_000
+_DELIMITER_CELL = re.compile(r":?-+:?")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _cells(line: str, limit: int) -> list[str]:
+    """A table row's cells (at most ``limit + 1``: enough to tell a row is too wide), outer pipes dropped."""
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    return [c.strip() for c in _CELL_SPLIT.split(s, maxsplit=limit)]
+
+
+def _width(line: str) -> int:
+    """How many cells a table row has (one pass over the line, however many pipes it holds)."""
+    s = line.strip()
+    inner = len(_CELL_SPLIT.findall(s))
+    return inner + 1 - (1 if s.startswith("|") else 0) - (1 if s.endswith("|") and not s.endswith("\\|") and len(s) > 1 else 0)
+
+
+def _table(lines: list[str], i: int) -> tuple[list[Block], int] | None:
+    """A pipe table starting at ``lines[i]`` (header, then a delimiter row with as many cells), or None.
+
+    Rows run until a blank line, a line without a pipe or the start of another block. Work is linear:
+    every row is split once, and at most :data:`MAX_TABLE_COLUMNS` + 1 cells are made per row.
+    """
+    delimiter = lines[i + 1].strip()
+    if "-" not in delimiter or delimiter.strip(" \t|:-"):
+        return None
+    marks = _cells(delimiter, MAX_TABLE_COLUMNS)
+    head = _cells(lines[i], MAX_TABLE_COLUMNS)
+    if _width(delimiter) != _width(lines[i]) or not all(_DELIMITER_CELL.fullmatch(mk) for mk in marks[:MAX_TABLE_COLUMNS]):
+        return None
+    width = min(len(head), MAX_TABLE_COLUMNS)
+    align = tuple("center" if mk.startswith(":") and mk.endswith(":") else "right" if mk.endswith(":")
+                  else "left" if mk.startswith(":") else "" for mk in marks[:width])
+    rows: list[tuple[Cell, ...]] = []
+    more = 0
+    n = len(lines)
+    i += 2
+    while i < n:
+        line = lines[i]
+        if not line.strip() or "|" not in line or _ATX.match(line) or _FENCE.match(line) or _QUOTE.match(line):
+            break
+        if len(rows) < MAX_TABLE_ROWS:
+            cells = _cells(line, width)[:width]
+            cells += [""] * (width - len(cells))
+            rows.append(tuple(_Inline(bound(c, 4 * _CELL_CHARS)).runs() for c in cells))
+        else:
+            more += 1
+        i += 1
+    table: list[Block] = [Table(tuple(_Inline(bound(c, 4 * _CELL_CHARS)).runs() for c in head[:width]),
+                                tuple(rows), align)]
+    if more:
+        table.append(Paragraph((Run(f"…({more:,} more table row{'s' if more != 1 else ''} not shown)",
+                                    italic=True),)))
+    return table, i
+
 
 
 def _flat(lines: list[str]) -> list[Block]:
@@ -412,12 +547,20 @@ class _Inline:
                 out.append(_Delim(ch, j - i, left, right))
                 i = j
                 continue
+            if ch == "!" and self.links and i + 1 < n and t[i + 1] == "[":
+                link = self._link(i + 1)
+                if link is not None:  # an image: only its alt text is kept, the source never is
+                    label, _, _, i = link
+                    flush()
+                    out.append(Run(" ".join(label.split()), image=True))
+                    continue
             if ch == "[" and self.links:
                 link = self._link(i)
                 if link is not None:
-                    run, i = link
+                    label, inner, target, i = link
                     flush()
-                    out.append(run)
+                    out.append(Run(label or target, bold=any(r.bold for r in inner),
+                                   italic=any(r.italic for r in inner), href=safe_href(target)))
                     continue
             if ch == "<" and self.links:
                 m = _AUTOLINK.match(t, i)
@@ -455,7 +598,8 @@ class _Inline:
                 continue
             return k
 
-    def _link(self, i: int) -> tuple[Run, int] | None:
+    def _link(self, i: int) -> tuple[str, tuple[Run, ...], str, int] | None:
+        """``[label](target)`` at ``i``: (label text, label runs, target, index after it), or None."""
         t = self.text
         close = self._find("]", i + 1)
         if close < 0:
@@ -474,11 +618,8 @@ class _Inline:
         if " " in target:  # [text](url "title")
             target = target.split(" ", 1)[0]
         target = target.strip("<>")
-        label = t[i + 1:close]
-        inner = _Inline(label, links=False).runs()
-        text = runs_text(inner) or target
-        return Run(text, bold=any(r.bold for r in inner), italic=any(r.italic for r in inner),
-                   href=safe_href(target)), end + 1
+        inner = _Inline(t[i + 1:close], links=False).runs()
+        return runs_text(inner), inner, target, end + 1
 
     def runs(self) -> tuple[Run, ...]:
         tokens = self.tokens()
@@ -491,7 +632,7 @@ class _Inline:
             elif isinstance(tok, tuple):
                 out.add(tok[1], bold > 0, italic > 0, code=True)
             elif isinstance(tok, Run):
-                out.add(tok.text, tok.bold or bold > 0, tok.italic or italic > 0, href=tok.href)
+                out.add(tok.text, tok.bold or bold > 0, tok.italic or italic > 0, href=tok.href, image=tok.image)
             else:
                 cb, ci = tok.closes
                 bold -= cb
@@ -519,12 +660,13 @@ class _RunBuilder:
         self._parts = []
         self._key = None
 
-    def add(self, text: str, bold: bool, italic: bool, code: bool = False, href: str | None = None) -> None:
-        if not text:
+    def add(self, text: str, bold: bool, italic: bool, code: bool = False, href: str | None = None,
+            image: bool = False) -> None:
+        if not text and not image:
             return
-        if href is not None:
+        if href is not None or image:
             self._flush()
-            self._runs.append(Run(text, bold, italic, code, href))
+            self._runs.append(Run(text, bold, italic, code, href, image))
             return
         key = (bold, italic, code)
         if key != self._key:

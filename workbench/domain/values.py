@@ -6,7 +6,7 @@ Live ORM objects never leave the core; these are cheap to copy between threads a
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -61,6 +61,9 @@ class WorkbenchInfo:
     has_logo: bool
     updated_at: str
     updated_by: str
+    #: The row's version when read: a command that changes the row may state it (see
+    #: :class:`workbench.domain.errors.Conflict`).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class ChannelView:
     name: str
     guidance: str
     position: int
+    #: The row's version when read: a command that changes the row may state it (see
+    #: :class:`workbench.domain.errors.Conflict`).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,9 @@ class PersonaView:
     created_by: str
     updated_at: str
     updated_by: str
+    #: The row's version when read: a command that changes the row may state it (see
+    #: :class:`workbench.domain.errors.Conflict`).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,9 @@ class MessageView:
     created_by: str
     updated_at: str
     updated_by: str
+    #: The row's version when read: a command that changes the row may state it (see
+    #: :class:`workbench.domain.errors.Conflict`).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,9 @@ class RevisionView:
     override_reason: str
     saved_at: str
     saved_by: str
+    #: The row's version when read: a command that changes the row may state it (see
+    #: :class:`workbench.domain.errors.Conflict`).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -185,6 +200,9 @@ class TermView:
     replacement: str
     note: str
     persona_id: str | None
+    #: The row's version when read: a command that changes the row may state it (see
+    #: :class:`workbench.domain.errors.Conflict`).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -198,73 +216,122 @@ class ObjectionView:
     heard_count: int
     heard_by: str
     last_heard: str
+    #: The row's version when read: a command that changes the row may state it (see
+    #: :class:`workbench.domain.errors.Conflict`).
+    version: int = 0
 
 
+#: Search snippets mark each match between these two private-use characters.
+HIT_START = "\ue000"
+HIT_END = "\ue001"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked search result. Snippets mark matches with :data:`HIT_START`/:data:`HIT_END`."""
+
+    kind: str
+    item_id: str
+    title: str
+    snippet: str
+    rank: float
+
+
+#: The states of one coverage cell (persona × channel × stage), least advanced first; ``breach``: a
+#: message there breaks the lingo. The matrix's all-stages view adds :data:`PARTIAL`; a channel the
+#: persona avoids is :data:`AVOIDED` — not a cell at all (it never counts, not even as missing).
 COVERAGE_STATES: tuple[str, ...] = ("none", "draft", "in_review", "approved", "breach")
+PARTIAL = "partial"
+AVOIDED = "avoided"
 
 
 @dataclass(frozen=True)
 class CoverageMatrix:
-    """Persona × channel × stage → state (``none``/``draft``/``in_review``/``approved``/``breach``).
+    """Persona × channel × stage → state, the one definition of coverage used everywhere.
 
-    ``cells`` holds only cells that have messages; everything else is ``none``.
+    A *cell* is one persona × channel × stage; channels a persona avoids are not cells (their
+    state is :data:`AVOIDED`). A cell is ``approved`` when a message there has approved text in
+    force (a draft waiting to replace it does not matter), ``breach`` when a message there breaks
+    the lingo without an accepted override, else the status of its most advanced message, else
+    ``none``. ``cells`` holds only cells that have messages; ``avoided`` each persona's avoided
+    channel ids.
     """
 
     personas: tuple[PersonaSummary, ...]
     channels: tuple[ChannelView, ...]
     stages: tuple[str, ...]
     cells: dict[tuple[str, str, str], str]
+    avoided: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def state(self, persona_id: str, channel_id: str, stage: str | None = None) -> str:
-        """One cell's state; with ``stage=None``, the channel's state across all stages (worst wins:
-        breach, then none-anywhere counts as the best state found)."""
+        """One cell's state; with ``stage=None``, the persona × channel pair across every stage:
+        ``breach`` if any stage breaks the lingo, ``approved`` only when every stage is, ``partial``
+        when some stages have messages but not all are approved, else ``none``."""
+        if channel_id in self.avoided.get(persona_id, ()):
+            return AVOIDED
         if stage is not None:
             return self.cells.get((persona_id, channel_id, stage), "none")
-        states = [self.cells.get((persona_id, channel_id, s), "none") for s in self.stages]
+        states = self.stage_states(persona_id, channel_id)
         if "breach" in states:
             return "breach"
-        for candidate in ("approved", "in_review", "draft"):
-            if candidate in states:
-                return candidate
-        return "none"
+        if all(s == "approved" for s in states):
+            return "approved"
+        return PARTIAL if any(s != "none" for s in states) else "none"
+
+    def stage_states(self, persona_id: str, channel_id: str) -> list[str]:
+        """The state of each stage's cell of one persona × channel pair, in stage order."""
+        return [self.cells.get((persona_id, channel_id, s), "none") for s in self.stages]
+
+    def approved_stages(self, persona_id: str, channel_id: str) -> int:
+        """How many of the pair's stage cells are approved (the all-stages view shows "3/4")."""
+        return sum(1 for s in self.stage_states(persona_id, channel_id) if s == "approved")
 
 
 @dataclass(frozen=True)
 class CoverageSummary:
-    """How many matrix cells are in each state, for every stage filter — a view's totals line.
+    """How many coverage cells are in each state — a view's totals line, ``info`` and the status bar.
 
-    Counted in SQL (:func:`workbench.read.queries.coverage_summary`) so a lazily loaded matrix can say
-    "9 of 20 cells approved" without reading every row. ``by_stage[stage][state]`` counts the
-    persona × channel cells of one stage; ``across_stages[state]`` counts persona × channel pairs by
-    the all-stages rule of :meth:`CoverageMatrix.state`. Every state of :data:`COVERAGE_STATES` is
-    present, ``none`` included, so each mapping adds up to :attr:`cells`.
+    Counted in SQL (:func:`workbench.read.coverage.coverage_summary`) so a lazily loaded matrix can
+    say "9 of 20 cells approved" without reading every row. ``by_stage[stage][state]`` counts the
+    cells of one stage; :meth:`count` with no stage adds up every stage — the same cells, so the
+    all-stages totals are never more generous than the stages they are made of. Avoided channels are
+    not cells; every state of :data:`COVERAGE_STATES` is present, ``none`` included.
     """
 
     personas: int
     channels: int
     by_stage: dict[str, dict[str, int]]
-    across_stages: dict[str, int]
+    #: Persona × channel pairs that are not cells because the persona avoids the channel.
+    avoided_pairs: int = 0
 
-    @property
-    def cells(self) -> int:
-        """Cells the matrix shows for any one stage filter (personas × channels)."""
-        return self.personas * self.channels
+    def total(self, stage: str | None = None) -> int:
+        """Cells for one stage (personas × channels − avoided), or for every stage together."""
+        per_stage = self.personas * self.channels - self.avoided_pairs
+        return per_stage if stage is not None else per_stage * len(self.by_stage)
 
     def count(self, state: str, stage: str | None = None) -> int:
-        """Cells in ``state`` for one stage, or for the all-stages view when ``stage`` is None."""
-        counts = self.across_stages if stage is None else self.by_stage.get(stage)
+        """Cells in ``state`` for one stage, or for every stage together when ``stage`` is None."""
+        if stage is None:
+            return sum(counts.get(state, 0) for counts in self.by_stage.values())
+        counts = self.by_stage.get(stage)
         if counts is None:  # a stage the matrix does not list: nothing is there
-            return self.cells if state == "none" else 0
+            return self.total(stage) if state == "none" else 0
         return counts.get(state, 0)
+
+
+#: Problem kinds that fail ``check`` — the one count the status bar, the problems panel and the
+#: command line all show.
+BLOCKING_PROBLEMS = frozenset({"breach", "channel", "persona", "gap"})
 
 
 @dataclass(frozen=True)
 class Problem:
     """An entry in the problems panel / ``check`` output.
 
-    ``kind``: ``breach`` (a message breaks the lingo), ``accepted`` (approved with an override —
-    informational), ``persona`` (a persona's own text uses an avoided term), ``gap`` (a preferred
-    channel of an approved persona has no approved message).
+    ``kind``: ``breach`` (a message breaks the lingo), ``channel`` (a message is on a channel its
+    persona avoids), ``accepted`` (approved with an override — informational), ``persona`` (a
+    persona's own text uses an avoided term), ``gap`` (a cell on a preferred channel of an approved
+    persona — persona × channel × stage — has no approved text; ``stage`` names it).
     """
 
     kind: str
@@ -277,8 +344,32 @@ class Problem:
 
     @property
     def blocking(self) -> bool:
-        """Whether ``check`` should fail for this problem."""
-        return self.kind in ("breach", "gap")
+        """Whether ``check`` should fail for this problem (and the status bar counts it)."""
+        return self.kind in BLOCKING_PROBLEMS
+
+
+#: How each kind of problem is counted in words (singular, plural), in the order summaries list them.
+PROBLEM_WORDS: dict[str, tuple[str, str]] = {
+    "breach": ("lingo breach", "lingo breaches"),
+    "persona": ("breach in a persona's own text", "breaches in personas' own text"),
+    "channel": ("message on an avoided channel", "messages on avoided channels"),
+    "gap": ("coverage gap", "coverage gaps"),
+    "accepted": ("accepted override", "accepted overrides"),
+}
+
+
+def problems_summary(problems: Sequence[Problem]) -> str:
+    """One line for every place that counts problems (panel header, status bar, ``check``), e.g.
+    "3 problems: 2 lingo breaches, 1 coverage gap" — blocking ones only; "No problems" when none."""
+    blocking = [p for p in problems if p.blocking]
+    if not blocking:
+        return "No problems"
+    parts = []
+    for kind, (one, many) in PROBLEM_WORDS.items():
+        n = sum(1 for p in blocking if p.kind == kind)
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    return f"{len(blocking)} problem{'' if len(blocking) == 1 else 's'}: {', '.join(parts)}"
 
 
 @dataclass(frozen=True)
@@ -288,7 +379,12 @@ class Counts:
     personas: int
     approved_personas: int
     channels: int
+    #: Messages by what is in force: ``approved`` counts every message whose approved text is in
+    #: force (also while a new draft of it waits); ``draft``/``in_review`` only those with nothing
+    #: approved in force; ``retired``. They add up to all messages.
     messages: dict[str, int]
     terms: int
     objections: int
     revisions: int
+    #: Approved messages with a new draft waiting to replace the text in force.
+    pending_drafts: int = 0

@@ -1,47 +1,64 @@
 """Derived data kept in step with every command: the search index and cached breach counts.
 
-``refresh_derived`` runs inside each command's transaction (after the command's own writes) and
+``refresh_derived`` runs inside each command's unit of work (after the command's own writes) and
 updates exactly what the touched rows affect; lingo re-checks too big for the GUI thread are
-recorded on the transaction for :meth:`workbench.session.Workbench.run_recheck`. Kept out of
-``session`` so the session module holds the file's life cycle and this one the bookkeeping.
+recorded on the unit of work for :meth:`workbench.session.Workbench.run_recheck`. Derived columns
+never bump a row's version: they are not anyone's edit, and a re-check running on a worker must
+not make an undo that follows look like a conflict.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 
 from workbench.domain.lingo import Checker
-from workbench.edit.changes import Tx
-from workbench.read import queries
-from workbench.schema.model import Message, Objection, Persona, Term
-from workbench.store.sqlite import search
+from workbench.read.lingo import checker as read_checker
+from workbench.read.search import SEARCHABLE, search_doc
+from workbench.schema.model import Channel, Message, Objection, Persona, Term
+from workbench.store.unit import CHUNK, Tx
 
-SEARCHABLE = {"personas": ("persona", Persona), "messages": ("message", Message),
-              "objections": ("objection", Objection), "terms": ("term", Term)}
+_MAPPED: dict[str, Any] = {"personas": Persona, "messages": Message, "objections": Objection, "terms": Term}
+
+
+def _columns(table: str) -> list[Any]:
+    cls = _MAPPED[table]
+    return [cls.id, *(getattr(cls, key) for key in SEARCHABLE[table][1])]
+
+
+def _rows_by_id(tx: Tx, columns: list[Any], ids: Sequence[str]) -> dict[str, Sequence[Any]]:
+    """Rows of ``columns`` (the id first) for the given ids, by id, 500 per query."""
+    stmt = select(*columns).where(columns[0].in_(bindparam("ids", expanding=True)))
+    conn = tx.session.connection()
+    found: dict[str, Sequence[Any]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in conn.execute(stmt, {"ids": list(ids[start:start + CHUNK])}):
+            found[row[0]] = row
+    return found
+
+
+def _search_texts(tx: Tx, table: str, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """(title, body) of the rows among ``ids`` that exist, by id."""
+    return {rid: search_doc(table, row) for rid, row in _rows_by_id(tx, _columns(table), ids).items()}
 
 
 def refresh_derived(tx: Tx) -> None:
     """Bring the search index and cached breach counts up to date with the rows this tx touched.
 
-    Touched rows are read back in bulk (plain rows, 500 per query) rather than one ``Session.get``
-    each, and rows the transaction created are indexed with one :func:`search.put_many` per run of
-    them, in the order they were touched (so their search rowids are what one ``put`` each gave).
+    Touched rows are read back in bulk (500 per query) and rows the transaction created are indexed
+    with one ``put_many`` per run of them, in the order they were touched (so their search rowids
+    are what indexing them one by one gives).
     """
     touched = tx.touched
     if not touched:
         return
-    raw = tx.raw
-    s = tx.session
     by_table: dict[str, list[str]] = {}
     for table, rid in touched:
-        if table in SEARCHABLE:  # terms among them
+        if table in SEARCHABLE:
             by_table.setdefault(table, []).append(rid)
-    texts = {table: _search_texts(raw, table, ids) for table, ids in by_table.items()}
+    texts = {table: _search_texts(tx, table, ids) for table, ids in by_table.items()}
     created: list[tuple[str, str, str, str]] = []
     for (table, rid), before in touched.items():
         if table not in SEARCHABLE:
@@ -51,14 +68,20 @@ def refresh_derived(tx: Tx) -> None:
         if found is not None and before is None:
             created.append((kind, rid, *found))
             continue
-        search.put_many(raw, created)
+        tx.search.put_many(created)
         created = []
         if found is None:
-            search.remove(raw, rid)
+            tx.search.remove([rid])
         else:
-            search.put(raw, kind, rid, *found)
-    search.put_many(raw, created)
-    terms_now = _rows_by_id(raw, "SELECT id, term, kind, persona_id FROM terms", by_table.get("terms", []))
+            tx.search.put_many([(kind, rid, *found)])
+    tx.search.put_many(created)
+    _recheck_affected(tx, touched)
+
+
+def _recheck_affected(tx: Tx, touched: Mapping[tuple[str, str], dict[str, Any] | None]) -> None:
+    """Recount (or leave for later) the breach counts of every message the touched rows affect."""
+    term_ids = [rid for table, rid in touched if table == "terms"]
+    terms_now = _rows_by_id(tx, [Term.id, Term.term, Term.kind, Term.persona_id], term_ids)
     message_ids: set[str] = set()
     persona_ids: set[str] = set()
     channel_ids: set[str] = set()
@@ -87,7 +110,7 @@ def refresh_derived(tx: Tx) -> None:
                     tx.deferred_words |= words
                     persona_ids.update(p for p in scopes if p)
                     continue
-                candidates = search.candidate_ids(raw, words, "message")
+                candidates = tx.search.candidate_ids(words, "message")
                 if candidates is None:
                     everything = True
                 else:
@@ -101,10 +124,11 @@ def refresh_derived(tx: Tx) -> None:
             recompute_breaches(tx, None)
         return
     ids = set(message_ids)
+    s = tx.session
     for column, owners in ((Message.persona_id, persona_ids), (Message.channel_id, channel_ids)):
         owned = list(owners)
-        for start in range(0, len(owned), 500):  # bounded IN lists (SQLite limits bound variables)
-            ids.update(s.scalars(select(Message.id).where(column.in_(owned[start:start + 500]))))
+        for start in range(0, len(owned), CHUNK):  # bounded IN lists
+            ids.update(s.scalars(select(Message.id).where(column.in_(owned[start:start + CHUNK]))))
     if limit is not None and len(ids) > limit:
         # Seconds of work (a common word made an avoid term, a big import): the caller re-checks
         # them after the commit, off the GUI thread, with :meth:`Workbench.run_recheck`.
@@ -113,91 +137,53 @@ def refresh_derived(tx: Tx) -> None:
         recompute_breaches(tx, ids)
 
 
-def _rows_by_id(raw: sqlite3.Connection, sql: str, ids: list[str]) -> dict[str, tuple[Any, ...]]:
-    """Rows of ``sql`` (a SELECT whose first column is ``id``) for the given ids, by id, 500 per query."""
-    rows: dict[str, tuple[Any, ...]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for row in raw.execute(f"{sql} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            rows[row[0]] = row
-    return rows
-
-
-#: Per searchable table, the columns its index entry is made of (id first; see :func:`_search_doc`).
-_SEARCH_SQL = {
-    "personas": "SELECT id, name, role, organization, industry, location, story, voice, mql, sql_criteria, "
-                "motivations, worries, goals, gatekeepers, do_items, dont_items, tags FROM personas",
-    "messages": "SELECT id, headline, body, call_to_action, notes FROM messages",
-    "objections": "SELECT id, objection, response FROM objections",
-    "terms": "SELECT id, term, replacement, note FROM terms",
-}
-
-
-def _search_doc(table: str, row: tuple[Any, ...]) -> tuple[str, str]:
-    """(title, body) indexed for a row of ``_SEARCH_SQL[table]`` — what ``queries.search_texts``
-    gives for the same row as an ORM object."""
-    if table == "personas":
-        lists = [item for col in row[10:] for item in (json.loads(col) if col else None) or ()]
-        return row[1], "\n".join([*row[2:10], *lists])
-    if table == "messages":
-        return row[1], "\n".join(row[2:5])
-    if table == "objections":
-        return row[1], row[2]
-    return row[1], "\n".join(row[2:4])
-
-
-def _search_texts(raw: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, tuple[str, str]]:
-    """(title, body) of the rows among ``ids`` that exist, by id."""
-    return {rid: _search_doc(table, row) for rid, row in _rows_by_id(raw, _SEARCH_SQL[table], ids).items()}
-
-
 def recompute_breaches(tx: Tx, message_ids: Iterable[str] | None) -> int:
     """Recount blocking lingo breaches for the given messages (all when None); returns how many changed."""
     return len(recount_breaches(tx, message_ids))
 
 
+_MESSAGE_COLUMNS = [Message.id, Message.persona_id, Message.channel_id, Message.headline, Message.body,
+                    Message.call_to_action, Message.breach_count]
+_MESSAGES = cast(Table, Message.__table__)
+_SET_BREACHES = update(_MESSAGES).where(_MESSAGES.c.id == bindparam("mid")).values(breach_count=bindparam("n"))
+
+
 def recount_breaches(tx: Tx, message_ids: Iterable[str] | None, check: Checker | None = None) -> list[str]:
     """Recount blocking lingo breaches for the given messages (all when None); returns the ids of
     those whose count changed. ``check`` saves rebuilding the checker when the caller has one."""
-    raw = tx.raw
-    check = check or queries.checker(tx.session)
-    channels = dict(raw.execute("SELECT id, name FROM channels").fetchall())
-    base = ("SELECT id, persona_id, channel_id, headline, body, call_to_action, breach_count "
-            "FROM messages")
-    rows: list[tuple[Any, ...]] = []
+    s = tx.session
+    conn = s.connection()
+    check = check or read_checker(s)
+    channels: dict[str, str] = {cid: name for cid, name in conn.execute(select(Channel.id, Channel.name))}
     if message_ids is None:
-        rows = raw.execute(base).fetchall()
+        rows: list[Sequence[Any]] = list(conn.execute(select(*_MESSAGE_COLUMNS)))
     else:
-        ids = list(message_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            rows.extend(raw.execute(f"{base} WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
-    # Only the personas these messages belong to (their don'ts and avoided channels sit after the
-    # story in each row: reading all 10,000 of them cost more than checking a few hundred messages).
-    personas: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    owners = sorted({row[1] for row in rows})
+        rows = list(_rows_by_id(tx, _MESSAGE_COLUMNS, list(message_ids)).values())
+    # Only the personas these messages belong to (reading all 10,000 don'ts cost more than checking
+    # a few hundred messages).
+    owner_columns = [Persona.id, Persona.dont, Persona.avoid_channels]
     if message_ids is None:
-        owner_rows = raw.execute("SELECT id, dont_items, avoid_channels FROM personas").fetchall()
+        owner_rows: Iterable[Sequence[Any]] = conn.execute(select(*owner_columns))
     else:
-        owner_rows = list(_rows_by_id(raw, "SELECT id, dont_items, avoid_channels FROM personas", owners).values())
-    for pid, dont, avoid in owner_rows:
-        personas[pid] = (tuple(json.loads(dont or "[]")), tuple(json.loads(avoid or "[]")))
+        owner_rows = _rows_by_id(tx, owner_columns, sorted({row[1] for row in rows})).values()
+    personas = {pid: (tuple(dont or ()), tuple(avoid or ())) for pid, dont, avoid in owner_rows}
     updates = []
     for mid, pid, cid, headline, body, cta, old in rows:
         dont, avoid = personas.get(pid, ((), ()))
         n = len(check.check_message({"headline": headline, "body": body, "call_to_action": cta}, pid,
                                     dont, channels.get(cid, ""), avoid))
         if n != old:
-            updates.append((n, mid))
+            updates.append({"n": n, "mid": mid})
     if updates:
-        raw.executemany("UPDATE messages SET breach_count = ? WHERE id = ?", updates)
-    return [mid for _n, mid in updates]
+        conn.execute(_SET_BREACHES, updates)
+    return [u["mid"] for u in updates]
 
 
-def rebuild_search(raw: sqlite3.Connection) -> None:
-    """Rebuild the whole search index from the tables (after a hand-off or a migration)."""
-    search.clear(raw)
+def rebuild_search(tx: Tx) -> None:
+    """Rebuild the whole search index from the tables (after a hand-off strips a copy)."""
+    tx.search.clear()
+    conn = tx.session.connection()
     docs: list[tuple[str, str, str, str]] = []
-    for table, (kind, _cls) in SEARCHABLE.items():
-        docs.extend((kind, row[0], *_search_doc(table, row)) for row in raw.execute(_SEARCH_SQL[table]))
-    search.put_many(raw, docs)
+    for table, (kind, _keys) in SEARCHABLE.items():
+        docs.extend((kind, row[0], *search_doc(table, row)) for row in conn.execute(select(*_columns(table))))
+    tx.search.put_many(docs)

@@ -1,94 +1,82 @@
 """The hand-off copy: what an agency gives a client — approved content only, nothing internal.
 
-Approved personas and the approved text in force of their messages; no internal notes, no revision
-history, no drafts; the search index rebuilt from what remains and the file vacuumed, so no deleted
-text survives in free pages or stale index segments. The copy opens as a normal workbench.
+Built by allow-list, never by copy-then-delete: the source's content is read as an interchange
+document, only what a client may see is kept (approved personas, the approved text in force of
+their messages, global lingo and theirs, their objections; no internal notes, no revision history,
+no drafts), and that goes into a brand-new workbench file. So the copy — and any temporary file a
+killed hand-off leaves — never holds a byte of internal text, and nothing the app does not know
+(another tool's table) can travel with it. Works from any store (a file or a team server).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from sqlalchemy import select
+from typing import Any
 
 from workbench.domain import errors
 from workbench.domain.values import Context
-from workbench.edit.changes import Tx
-from workbench.edit.derived import rebuild_search
-from workbench.schema.model import Message, MessageRevision, Objection, Persona, Term
-from workbench.session import FunctionCommand, Workbench
-from workbench.store.sqlite import db, search, storage
+from workbench.exchange.interchange import ImportDocument, export_document, validate
+from workbench.session import Workbench
+from workbench.store.sqlite import outputs, storage
+from workbench.store.sqlite.host import FileHost
+
+#: What a message keeps of the text in force (the rest is the message's own identity and stamps).
+_TEXT = ("headline", "body", "call_to_action", "approved_by", "approved_at", "override_reason")
 
 
-def _strip(tx: Tx) -> None:
-    s = tx.session
-    keep = set(s.scalars(select(Persona.id).where(Persona.status == "approved")))
-    for objection in s.scalars(select(Objection)):
-        if objection.persona_id not in keep:
-            s.delete(objection)
-    for term in s.scalars(select(Term).where(Term.persona_id.is_not(None))):
-        if term.persona_id not in keep:
-            s.delete(term)
-    revisions = {r.id: r for r in s.scalars(select(MessageRevision))}
-    for m in s.scalars(select(Message)):
-        if m.persona_id not in keep:
-            s.delete(m)
+def client_document(doc: dict[str, Any]) -> dict[str, Any]:
+    """The part of an interchange document a client may see (see the module's docstring)."""
+    keep = {p["id"] for p in doc["personas"] if p.get("status") == "approved"}
+    messages = []
+    for m in doc["messages"]:
+        if m["persona"] not in keep:
             continue
-        if m.status == "approved":
-            pass
-        elif m.in_force_revision_id and m.in_force_revision_id in revisions:
-            rev = revisions[m.in_force_revision_id]
-            m.headline, m.body, m.call_to_action = rev.headline, rev.body, rev.call_to_action
-            m.approved_by, m.approved_at, m.override_reason = rev.approved_by, rev.approved_at, rev.override_reason
-            m.status = "approved"
-        else:
-            s.delete(m)
-            continue
-        m.notes = ""
-        m.in_force_revision_id = None
-    for r in revisions.values():
-        s.delete(r)
-    s.flush()
-    for p in s.scalars(select(Persona)):
-        if p.id not in keep:
-            s.delete(p)
+        source: dict[str, Any] | None = m if m.get("status") == "approved" else None
+        if source is None and m.get("in_force_revision"):
+            source = next((r for r in m.get("revisions", ()) if r["id"] == m["in_force_revision"]), None)
+        if source is None:
+            continue  # a draft with nothing approved in force
+        out = {k: v for k, v in m.items() if k not in ("revisions", "in_force_revision", *_TEXT)}
+        out.update({k: source.get(k, "") for k in _TEXT})
+        out["status"] = "approved"
+        out["notes"] = ""
+        messages.append(out)
+    return {
+        **{k: doc[k] for k in ("format", "version", "workbench", "channels")},
+        "personas": [p for p in doc["personas"] if p["id"] in keep],
+        "messages": messages,
+        "terms": [t for t in doc["terms"] if t.get("persona") is None or t["persona"] in keep],
+        "objections": [o for o in doc["objections"] if o["persona"] in keep],
+    }
 
 
 def make_handoff(source: Workbench, target: Path | str, ctx: Context | None = None) -> dict[str, int]:
-    """Write the client copy of ``source`` to ``target`` atomically; return what it contains."""
-    target = Path(target)
+    """Write the client copy of ``source`` to ``target`` atomically; return what it contains.
+
+    ``target`` may be a link (the real file is replaced; the link stays); it must not be the source
+    itself, a workbench someone holds open, or a file the person may not write — each a typed error.
+    """
     ctx = ctx or source.ctx
+    target = outputs.prepare_output(Path(target))
+    if isinstance(source.host, FileHost) and target == source.file.path:
+        raise errors.AlreadyExists(str(target), f"{target} is the workbench the hand-off copy is made from; "
+                                   "choose another name.")
+    document = client_document(source.read(export_document))
+    counts: dict[str, int] = {}
+
+    def fill(copy: Workbench) -> None:
+        copy.execute(ImportDocument(validate(document, ctx.new_id), label="Hand-off"))
+        c = copy.counts()
+        counts.update(personas=c.personas, messages=sum(c.messages.values()), terms=c.terms,
+                      objections=c.objections)
+
     try:
-        with storage.temp_beside(target) as work, storage.temp_beside(target) as final:
-            storage.backup_into(source.db_path, work, immutable=source.is_user_file)
-            copy = Workbench(work, ctx, readonly=False, db_path=work)
-            try:
-                copy.execute(FunctionCommand(_strip, "Hand-off"))
-                counts = copy.counts()
-            finally:
-                copy.engine.dispose()
-            conn = db.connect(work, readonly=False)
-            try:
-                conn.execute("PRAGMA secure_delete=ON")
-                conn.execute("BEGIN")
-                search.clear(conn)
-                conn.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES('optimize')")
-                rebuild_search(conn)
-                conn.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES('optimize')")
-                conn.execute("COMMIT")
-                conn.execute("VACUUM INTO ?", (str(final),))
-            finally:
-                conn.close()
-            storage.finish_replace(final, target)
+        with storage.temp_beside(target) as tmp:
+            Workbench.create(tmp, ctx, name=document["workbench"].get("name") or target.stem, fill=fill,
+                             default_channels=False)
+            storage.finish_replace(tmp, target)
     except errors.WorkbenchError:
         raise
     except OSError as exc:
         raise storage.save_failure(target, exc, edits_kept=False) from None
-    except Exception as exc:
-        import sqlite3
-
-        if isinstance(exc, sqlite3.Error):
-            raise storage.save_failure(target, exc, edits_kept=False) from None
-        raise
-    return {"personas": counts.personas, "messages": sum(counts.messages.values()),
-            "terms": counts.terms, "objections": counts.objections}
+    return counts

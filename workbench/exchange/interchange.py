@@ -23,8 +23,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from workbench.domain import errors, images
-from workbench.edit.changes import Tx
-from workbench.edit.commands import LIST_FIELDS, PERSONA_FIELDS, Command
+from workbench.edit.commands.base import Command
+from workbench.schema import fields
 from workbench.schema.model import (
     MESSAGE_STATUSES,
     PERSONA_STATUSES,
@@ -38,9 +38,17 @@ from workbench.schema.model import (
     Term,
     WorkbenchRow,
 )
+from workbench.store.unit import Tx
 
 FORMAT = "persona-workbench"
 VERSION = 1
+#: Largest JSON file ``import`` reads (read at most this + 1 bytes: a device never ends).
+MAX_SOURCE_BYTES = 1024 * 1024 * 1024
+#: Longest text a field may hold, in UTF-8 bytes — well inside what the file can store per value.
+MAX_TEXT_BYTES = 100_000_000
+#: Whole numbers (positions, counts) stay within 32 bits: the file stores 64, and "one more than the
+#: largest" must still fit.
+MAX_WHOLE_NUMBER = 2**31 - 1
 TOP_KEYS = ("format", "version", "workbench", "channels", "personas", "messages", "terms", "objections")
 STAMPS = ("created_at", "created_by", "updated_at", "updated_by")
 
@@ -49,15 +57,34 @@ STAMPS = ("created_at", "created_by", "updated_at", "updated_by")
 Checker = Callable[[str, Any], Any]
 
 
+def _shown(text: str) -> str:
+    """A value quoted in a message: bounded, so a 100 MB field never becomes a 100 MB message."""
+    return repr(text[:60] + "…") if len(text) > 60 else repr(text)
+
+
+def _too_long(path: str, size: int) -> errors.InterchangeError:
+    return errors.InterchangeError(path, f"is too long ({size / 1_000_000:.0f} MB; texts up to "
+                                   f"{MAX_TEXT_BYTES // 1_000_000} MB are stored)")
+
+
 def _text(path: str, value: Any) -> str:
     if not isinstance(value, str):
         raise errors.InterchangeError(path, f"expected text, got {type(value).__name__}")
     if value.isascii():
+        if len(value) > MAX_TEXT_BYTES:
+            raise _too_long(path, len(value))
         return value  # no surrogates possible: skip the encoding test (900,000 fields in a big import)
     try:
-        value.encode("utf-8")
+        encoded = len(value.encode("utf-8")) if len(value) > MAX_TEXT_BYTES // 4 else 0
     except UnicodeEncodeError:
         raise errors.InterchangeError(path, "contains an unpaired surrogate (not valid Unicode)") from None
+    if encoded > MAX_TEXT_BYTES:
+        raise _too_long(path, encoded)
+    if encoded == 0:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise errors.InterchangeError(path, "contains an unpaired surrogate (not valid Unicode)") from None
     return value
 
 
@@ -87,7 +114,7 @@ def _uuid(path: str, value: Any) -> str:
     try:
         return str(uuid.UUID(text))
     except ValueError:
-        raise errors.InterchangeError(path, f"{text!r} is not a UUID") from None
+        raise errors.InterchangeError(path, f"{_shown(text)} is not a UUID") from None
 
 
 def _timestamp(path: str, value: Any) -> str:
@@ -97,17 +124,16 @@ def _timestamp(path: str, value: Any) -> str:
     try:
         datetime.fromisoformat(text)
     except ValueError:
-        raise errors.InterchangeError(path, f"{text!r} is not an ISO 8601 date and time") from None
+        raise errors.InterchangeError(path, f"{_shown(text)} is not an ISO 8601 date and time") from None
     return text
 
 
-def _int_range(low: int, high: int | None) -> Checker:
+def _int_range(low: int, high: int = MAX_WHOLE_NUMBER) -> Checker:
     def check(path: str, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise errors.InterchangeError(path, f"expected a whole number, got {type(value).__name__}")
-        if value < low or (high is not None and value > high):
-            span = f"from {low} to {high}" if high is not None else f"{low} or more"
-            raise errors.InterchangeError(path, f"must be {span}")
+        if not low <= value <= high:
+            raise errors.InterchangeError(path, f"must be from {low} to {high}")
         return value
     return check
 
@@ -122,13 +148,13 @@ def _enum(options: tuple[str, ...]) -> Checker:
     def check(path: str, value: Any) -> str:
         text = _text(path, value)
         if text not in options:
-            raise errors.InterchangeError(path, f"{text!r} is not one of {', '.join(options)}")
+            raise errors.InterchangeError(path, f"{_shown(text)} is not one of {', '.join(options)}")
         return text
     return check
 
 
 def _image(path: str, value: Any) -> bytes | None:
-    if value is None:
+    if value is None or value == "":  # tools write "" for "no picture" as often as null
         return None
     text = _text(path, value)
     try:
@@ -150,14 +176,15 @@ def _stamped(fields: dict[str, Checker]) -> dict[str, Checker]:
 WORKBENCH_FIELDS: dict[str, Checker] = {"name": _text, "organization": _text, "narrative": _text,
                                         "logo": _image}
 CHANNEL_FIELDS = _stamped({"id": _uuid, "name": _required_text, "guidance": _text,
-                           "position": _int_range(0, None)})
+                           "position": _int_range(0)})
+#: How each kind of persona field is checked (:mod:`workbench.schema.fields`).
+_PERSONA_CHECKS: dict[str, Checker] = {fields.TEXT: _text, fields.LIST: _text_list,
+                                       fields.SCALE: _optional(_int_range(1, 5)),
+                                       fields.STATUS: _enum(PERSONA_STATUSES)}
 PERSONA_SCHEMA = _stamped({
-    "id": _uuid, "name": _required_text, "role": _text, "organization": _text, "industry": _text,
-    "location": _text, "story": _text, "motivations": _text_list, "worries": _text_list, "goals": _text_list,
-    "technology_comfort": _optional(_int_range(1, 5)), "preferred_channels": _text_list,
-    "avoid_channels": _text_list, "gatekeepers": _text_list, "do": _text_list, "dont": _text_list,
-    "voice": _text, "mql": _text, "sql": _text, "tags": _text_list, "status": _enum(PERSONA_STATUSES),
-    "portrait": _image, "owner": _text,
+    "id": _uuid,
+    **{f.key: _required_text if f.key == "name" else _PERSONA_CHECKS[f.kind] for f in fields.PERSONA_FIELDS},
+    "portrait": _image,
 })
 REVISION_SCHEMA: dict[str, Checker] = {
     "id": _uuid, "headline": _text, "body": _text, "call_to_action": _text, "notes": _text,
@@ -173,7 +200,7 @@ MESSAGE_SCHEMA = _stamped({
 TERM_SCHEMA = _stamped({"id": _uuid, "term": _required_text, "kind": _enum(TERM_KINDS), "replacement": _text,
                         "note": _text, "persona": _optional(_required_text)})
 OBJECTION_SCHEMA = _stamped({"id": _uuid, "persona": _required_text, "objection": _required_text,
-                             "response": _text, "heard_count": _int_range(0, None), "heard_by": _text,
+                             "response": _text, "heard_count": _int_range(0), "heard_by": _text,
                              "last_heard": _timestamp})
 REQUIRED = {"channels": ("name",), "personas": ("name",), "messages": ("persona", "channel"),
             "terms": ("term",), "objections": ("persona", "objection")}
@@ -192,7 +219,7 @@ def _check_object(path: str, value: Any, schema: Mapping[str, Checker],
     out: dict[str, Any] = {}
     for key, v in value.items():
         check = schema[key]
-        if check is _text and type(v) is str and v.isascii():
+        if check is _text and type(v) is str and v.isascii() and len(v) <= MAX_TEXT_BYTES:
             out[key] = v  # the common case, without formatting the path (900,000 fields in a big import)
         else:
             out[key] = check(f"{path}.{key}", v)
@@ -252,10 +279,11 @@ def validate(data: Any, new_id: Callable[[], str]) -> Document:
     for i, c in enumerate(channels):
         key = c["name"].strip().casefold()
         if key in names:
-            raise errors.InterchangeError(f"channels[{i}].name", f"{c['name']!r} appears twice")
+            raise errors.InterchangeError(f"channels[{i}].name", f"{_shown(c['name'])} appears twice")
         names.add(key)
     personas = section("personas", PERSONA_SCHEMA)
     messages = section("messages", MESSAGE_SCHEMA)
+    revision_ids: set[str] = set()
     for i, m in enumerate(messages):
         revs = m.get("revisions", [])
         if not isinstance(revs, list):
@@ -264,6 +292,9 @@ def validate(data: Any, new_id: Callable[[], str]) -> Document:
         for j, rev in enumerate(revs):
             obj = _check_object(f"messages[{i}].revisions[{j}]", rev, REVISION_SCHEMA)
             obj["id"] = obj.get("id") or new_id()
+            if obj["id"] in revision_ids:
+                raise errors.InterchangeError(f"messages[{i}].revisions[{j}].id", "appears twice in the file")
+            revision_ids.add(obj["id"])
             checked.append(obj)
         if "revisions" in m:
             m["revisions"] = checked
@@ -289,9 +320,9 @@ def _stamps(row: Any) -> dict[str, str]:
 def persona_dict(p: Persona, portrait: bytes | None) -> dict[str, Any]:
     """A persona as an interchange object."""
     out: dict[str, Any] = {"id": p.id}
-    for key, attr in PERSONA_FIELDS.items():
-        value = getattr(p, attr)
-        out[key] = list(value or []) if key in LIST_FIELDS else value
+    for f in fields.PERSONA_FIELDS:
+        value = getattr(p, f.key)
+        out[f.key] = list(value or []) if f.kind == fields.LIST else value
     if portrait is not None:
         out["portrait"] = _b64(portrait)
     out.update(_stamps(p))
@@ -429,7 +460,7 @@ class ImportDocument(Command):
         tx.extra["report"] = report
 
 
-#: Persona attribute → column name (they differ for ``sql_``), for rows inserted without the ORM.
+#: Persona attribute → column name (``do`` is stored as ``do_items`` …), for rows inserted without the ORM.
 _PERSONA_COLUMNS: dict[str, str] = {prop.key: prop.columns[0].key for prop in Persona.__mapper__.column_attrs}
 
 
@@ -444,6 +475,8 @@ class _Importer:
         self.s = tx.session
         #: Every existing row loaded, kept alive until the command's transaction ends.
         self.pinned: list[Any] = []
+        #: Persona names more than one persona has → their ids (a reference by such a name is an error).
+        self.ambiguous: dict[str, list[str]] = {}
 
     def _insert(self, cls: Any, rows: list[dict[str, Any]]) -> None:
         """Insert new rows (every column given) in order, after pending ORM changes.
@@ -457,26 +490,9 @@ class _Importer:
         self.s.flush()
         table = cls.__table__
         self.tx.touch_many(table.name, [row["id"] for row in rows])
-        conn = self.s.connection()
-        keys = [c.key for c in table.columns]
-        every = set(keys)
-        if any(row.keys() != every for row in rows):
-            conn.execute(insert(table), rows)  # not every column given: let SQLAlchemy fill defaults
-            return
-        # Plain executemany with each column type's own bind processor (JSON lists serialised …):
-        # what ``insert(table)`` sends, without building parameters through SQLAlchemy per row.
-        dialect = conn.dialect
-        processors = [(i, fn) for i, c in enumerate(table.columns)
-                      if (fn := c.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
-        params = []
         for row in rows:
-            values = [row[key] for key in keys]
-            for i, fn in processors:
-                values[i] = fn(values[i])
-            params.append(values)
-        names = ", ".join(f'"{c.name}"' for c in table.columns)
-        self.tx.raw.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(keys))})',
-                                params)
+            row["version"] = 1
+        self.s.connection().execute(insert(table), rows)
 
     def _existing(self, cls: Any, ids: list[str]) -> dict[str, Any]:
         """The rows among ``ids`` that exist, loaded 500 per query, with their before-images recorded.
@@ -532,8 +548,15 @@ class _Importer:
         s = self.s
         existing = {c.id: c for c in s.scalars(select(Channel))}
         by_name = {c.name.strip().casefold(): c for c in existing.values()}
-        for obj in self.doc.channels:
-            target = existing.get(obj.get("id", "")) or by_name.get(obj["name"].strip().casefold())
+        for i, obj in enumerate(self.doc.channels):
+            key = obj["name"].strip().casefold()
+            target = existing.get(obj.get("id", "")) or by_name.get(key)
+            clash = by_name.get(key)
+            if target is not None and clash is not None and clash.id != target.id and self.mode != "merge":
+                # Renaming a channel onto another's name would leave two channels of one name: a
+                # workbench whose own export no longer imports.
+                raise errors.InterchangeError(f"channels[{i}].name", f"{_shown(clash.name)} is already the name "
+                                              "of another channel in this workbench")
             values: dict[str, Any] = {k: obj[k] for k in ("name", "guidance", "position") if k in obj}
             values.update({k: obj[k] for k in STAMPS if obj.get(k)})
             if target is None:
@@ -548,42 +571,47 @@ class _Importer:
                 by_name[c.name.strip().casefold()] = c
                 self.report.count(self.report.added, "channel")
             else:
-                self._settle("channel", target, values, repr(target.name))
+                old_key = target.name.strip().casefold()
+                self._settle("channel", target, values, _shown(target.name))
+                if target.name.strip().casefold() != old_key:  # renamed: messages find it by its new name
+                    by_name.pop(old_key, None)
+                    by_name[target.name.strip().casefold()] = target
         return {name: c.id for name, c in by_name.items()}
 
     def _personas(self) -> dict[str, str]:
         """Returns reference → persona id for every id and (unique) name in file and workbench."""
         s = self.s
-        refs: dict[str, str] = {}
-        for pid, name in s.execute(select(Persona.id, Persona.name)):
-            refs[pid] = pid
-            refs.setdefault(f"name:{name}", pid)
         new_rows: list[dict[str, Any]] = []
         existing = self._existing(Persona, [obj["id"] for obj in self.doc.personas])
         for obj in self.doc.personas:
-            values: dict[str, Any] = {}
-            for key, attr in PERSONA_FIELDS.items():
-                if key in obj:
-                    values[attr] = obj[key]
+            values: dict[str, Any] = {f.key: obj[f.key] for f in fields.PERSONA_FIELDS if f.key in obj}
             if "portrait" in obj:
                 values["portrait"] = obj["portrait"]
             values.update({k: obj[k] for k in STAMPS if obj.get(k)})
             target = existing.get(obj["id"])
             if target is None:
                 row: dict[str, Any] = {"id": obj["id"], "portrait": None}
-                for key, attr in PERSONA_FIELDS.items():
-                    default: Any = [] if key in LIST_FIELDS else ("draft" if key == "status" else "")
-                    row[attr] = default if key != "technology_comfort" else None
+                row.update({f.key: f.default for f in fields.PERSONA_FIELDS})
                 row.update(values)
                 row.update(_stamp_values(self.tx, obj))
                 new_rows.append({_PERSONA_COLUMNS[k]: v for k, v in row.items()})
                 self.report.count(self.report.added, "persona")
             else:
-                self._settle("persona", target, values, repr(target.name))
-            refs[obj["id"]] = obj["id"]
-            refs[f"name:{obj['name']}"] = obj["id"]
+                self._settle("persona", target, values, _shown(target.name))
         self._insert(Persona, new_rows)
         s.flush()
+        # References by name go by the names as they are now (after this import's renames); a name two
+        # personas share is ambiguous, and a reference by it an error naming both.
+        refs: dict[str, str] = {}
+        by_name: dict[str, list[str]] = {}
+        for pid, name in s.execute(select(Persona.id, Persona.name).order_by(Persona.id)):
+            refs[pid] = pid
+            by_name.setdefault(name, []).append(pid)
+        for name, ids in by_name.items():
+            if len(ids) == 1:
+                refs[f"name:{name}"] = ids[0]
+            else:
+                self.ambiguous[name] = ids
         return refs
 
     def _persona_ref(self, refs: dict[str, str], value: str, path: str) -> str:
@@ -593,9 +621,13 @@ class _Importer:
                 return refs[key]
         except ValueError:
             pass
+        if value in self.ambiguous:
+            ids = self.ambiguous[value]
+            raise errors.InterchangeError(path, f"{len(ids)} personas are named {_shown(value)} ({', '.join(ids[:4])}"
+                                          f"{' …' if len(ids) > 4 else ''}): give the persona's id instead")
         found = refs.get(f"name:{value}")
         if found is None:
-            raise errors.InterchangeError(path, f"no persona with the id or name {value!r}")
+            raise errors.InterchangeError(path, f"no persona with the id or name {_shown(value)}")
         return found
 
     def _messages(self, channel_by_name: dict[str, str], persona_refs: dict[str, str]) -> None:
@@ -609,7 +641,7 @@ class _Importer:
             cid = channel_by_name.get(obj["channel"].strip().casefold())
             if cid is None:
                 raise errors.InterchangeError(f"messages[{i}].channel",
-                                              f"no channel named {obj['channel']!r} in the file or workbench")
+                                              f"no channel named {_shown(obj['channel'])} in the file or workbench")
             values: dict[str, Any] = {"persona_id": pid, "channel_id": cid}
             for key in ("stage", "headline", "body", "call_to_action", "notes", "status", "approved_by",
                         "approved_at", "override_reason"):
@@ -720,28 +752,30 @@ def load_source(source: Path) -> tuple[Any, str]:
             return other.read(export_document), "merge"
     if suffix != ".json":
         raise errors.InterchangeError("", f"cannot import {source.name}: use a .json or .workbench file")
-    try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise errors.NotFound(str(source), f"{source} does not exist.") from None
-    except IsADirectoryError:
-        raise errors.NotAFile(str(source), f"{source} is a folder, not a JSON file.") from None
-    except OSError as exc:
-        raise errors.Unreadable(str(source), f"{source} cannot be read: {exc.strerror}.") from None
+    from workbench.store.sqlite import storage
+
+    # A regular file only, opened without blocking (a FIFO never hangs us), and read to the limit + 1
+    # bytes at most (``/dev/zero`` has no end).
+    raw = storage.read_regular(source, MAX_SOURCE_BYTES)
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise errors.InterchangeError("", f"{source.name} is larger than {MAX_SOURCE_BYTES // 1048576} MB; "
+                                      "import it in parts")
     try:
         return json.loads(raw.decode("utf-8")), "replace"
+    except RecursionError:
+        raise errors.InterchangeError("", f"{source.name} is nested too deeply to be a Persona Workbench "
+                                      "document") from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise errors.InterchangeError("", f"{source.name} is not valid JSON ({exc})") from None
+        raise errors.InterchangeError("", f"{source.name} is not valid JSON ({str(exc)[:200]})") from None
 
 
 def write_json(read: Callable[..., Any], target: Path,
                progress: Callable[[int, int], None] | None = None) -> None:
     """Export through ``read`` (a session's :meth:`~workbench.session.Workbench.read`) to ``target``,
-    written whole or not at all; a full disk or read-only place raises :class:`errors.CouldNotSave`."""
-    from workbench.store.sqlite import storage
+    written whole or not at all, with the mode of the file it replaces; a full disk or read-only place
+    raises :class:`errors.CouldNotSave`, a workbench someone holds open :class:`errors.Locked`."""
+    from workbench.store.sqlite import outputs
 
+    outputs.prepare_output(target)  # refuse a held workbench or an unwritable file before the work
     document = read(export_document, progress)
-    try:
-        storage.atomic_write_bytes(target, dumps(document).encode("utf-8"))
-    except OSError as exc:
-        raise storage.save_failure(target, exc, edits_kept=False) from None
+    outputs.write_output(target, dumps(document).encode("utf-8"))

@@ -1,7 +1,11 @@
-"""The typed SQLAlchemy model of a workbench file — the one place that knows the tables.
+"""The typed SQLAlchemy model of a workbench — the one place that knows the tables.
 
 Portable SQL only (SQLAlchemy types, JSON for lists, ISO-8601 strings for timestamps) so the same
-model can later live in PostgreSQL; SQLite-only features (FTS5) sit behind ``workbench.store.sqlite.search``.
+model lives in a ``.workbench`` file and on a team server; engine features (SQLite's FTS5) sit behind
+the store port. Every row carries a ``version`` that the ORM bumps on every UPDATE and checks in
+its WHERE clause (``version_id_col``), so a write based on a stale read fails instead of overwriting.
+Python attribute names are the field names used everywhere else (``do``, ``dont``, ``sql``); only
+three columns are named differently in SQL (``do_items``, ``dont_items``, ``sql_criteria``).
 """
 
 from __future__ import annotations
@@ -9,8 +13,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, deferred, mapped_column
 
 from workbench.schema import fileformat
 
@@ -45,13 +49,26 @@ class Base(DeclarativeBase):
     type_annotation_map = {list[str]: JSON, dict[str, Any]: JSON}
 
 
-class Stamped:
+class Versioned:
+    """A row version: 1 when inserted, bumped by every UPDATE, checked by the ORM on write.
+
+    Declared after a table's own columns (and its stamps), so it is every table's last column.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, sort_order=100)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy calls it on the class
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Stamped(Versioned):
     """Who created and last changed a row, and when (ISO 8601 UTC)."""
 
-    created_at: Mapped[str] = mapped_column(String(40))
-    created_by: Mapped[str] = mapped_column(String(200))
-    updated_at: Mapped[str] = mapped_column(String(40))
-    updated_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(40), sort_order=50)
+    created_by: Mapped[str] = mapped_column(String(200), sort_order=50)
+    updated_at: Mapped[str] = mapped_column(String(40), sort_order=50)
+    updated_by: Mapped[str] = mapped_column(String(200), sort_order=50)
 
 
 class WorkbenchRow(Stamped, Base):
@@ -96,17 +113,19 @@ class Persona(Stamped, Base):
     preferred_channels: Mapped[list[str]] = mapped_column(default=list)
     avoid_channels: Mapped[list[str]] = mapped_column(default=list)
     gatekeepers: Mapped[list[str]] = mapped_column(default=list)
-    do_items: Mapped[list[str]] = mapped_column("do_items", default=list)
-    dont_items: Mapped[list[str]] = mapped_column("dont_items", default=list)
+    do: Mapped[list[str]] = mapped_column("do_items", default=list)
+    dont: Mapped[list[str]] = mapped_column("dont_items", default=list)
     voice: Mapped[str] = mapped_column(Text, default="")
     mql: Mapped[str] = mapped_column(Text, default="")
-    sql_: Mapped[str] = mapped_column("sql_criteria", Text, default="")
+    sql: Mapped[str] = mapped_column("sql_criteria", Text, default="")
     tags: Mapped[list[str]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     owner: Mapped[str] = mapped_column(Text, default="")
     portrait: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
 
-    __table_args__ = (Index("ix_personas_name", "name"),)
+    __table_args__ = (Index("ix_personas_name", "name"),
+                      # The list order, ``ORDER BY lower(name), id``, walked straight from the index.
+                      Index("ix_personas_list", func.lower(name), "id"))
 
 
 class Message(Stamped, Base):
@@ -143,7 +162,7 @@ class Message(Stamped, Base):
     )
 
 
-class MessageRevision(Base):
+class MessageRevision(Versioned, Base):
     """An earlier text of a message, oldest first by ``seq``."""
 
     __tablename__ = "message_revisions"
@@ -194,16 +213,7 @@ class Objection(Stamped, Base):
     __table_args__ = (Index("ix_objections_persona", "persona_id"),)
 
 
-#: Table name → the kind named in change records and search results.
-KIND_OF_TABLE: dict[str, str] = {
-    "workbench": "workbench",
-    "channels": "channel",
-    "personas": "persona",
-    "messages": "message",
-    "message_revisions": "revision",
-    "terms": "term",
-    "objections": "objection",
-}
+KIND_OF_TABLE = fileformat.KIND_OF_TABLE
 
 #: Columns that are derived data, recomputed rather than restored by undo.
 DERIVED_COLUMNS: dict[str, frozenset[str]] = {"messages": frozenset({"breach_count"})}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import pytest
@@ -74,11 +75,16 @@ def test_undo_and_redo_restore_rows_exactly(wb: Workbench) -> None:
     delete = wb.execute(C.DeletePersona(pid))
     assert wb.persona(pid) is None and wb.message(mid) is None
     assert delete.deleted("persona") == {pid} and delete.deleted("message") == {mid}
-    wb.undo(delete)
-    assert wb.persona(pid) == before
+    undo = wb.undo(delete)
+    restored = wb.persona(pid)
+    # Every column comes back as it was; only the row's version moves on (a restore is a new write,
+    # so nobody who read the deleted row may write over it unawares).
+    assert before is not None and restored is not None
+    assert dataclasses.replace(restored, version=before.version) == before
+    assert restored.version > before.version
     assert wb.message(mid) is not None and wb.message(mid).body == "Dear Hank"  # type: ignore[union-attr]
     assert wb.search("Dear")[0].item_id == mid  # search index restored too
-    wb.redo(delete)
+    wb.redo(delete, since=undo)
     assert wb.persona(pid) is None
     assert wb.search("Dear") == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from workbench.domain.values import Context
@@ -9,23 +10,25 @@ from workbench.edit import commands as C
 from workbench.edit.derived import recompute_breaches
 from workbench.session import Workbench
 from workbench.store.sqlite import storage
+from workbench.store.unit import Tx
 
 
 def _counts(wb: Workbench) -> dict[str, int]:
     return {m.id: m.breach_count for m in wb.messages()}
 
 
+class _Discard(Exception):
+    """Raised to roll a throw-away transaction back."""
+
+
 def _fresh_counts(wb: Workbench) -> dict[str, int]:
     """What a full re-check from scratch gives, without changing the file."""
-    from sqlalchemy.orm import Session
-
-    from workbench.edit.changes import Tx
-
-    with Session(wb.engine) as s, s.begin():
-        s.connection(execution_options={"pwkb_write": True})
-        recompute_breaches(Tx(s, wb.ctx), None)
-        counts = dict(s.connection().exec_driver_sql("SELECT id, breach_count FROM messages").fetchall())
-        s.rollback()
+    store = wb.store
+    counts: dict[str, int] = {}
+    with contextlib.suppress(_Discard), store.session(write=True) as s:
+        recompute_breaches(Tx(s, wb.ctx, search=store.search(s), rows=store.rows(s)), None)
+        counts.update((mid, int(n)) for mid, n in store.rows(s)("SELECT id, breach_count FROM messages"))
+        raise _Discard  # roll the recount back: the file keeps what the session left
     return counts
 
 
@@ -88,13 +91,13 @@ def test_a_recovered_session_recounts_everything(wb_path: Path, ctx: Context) ->
     wb.defer_rechecks_over = 0
     wb.execute(C.CreateTerm("widget", "avoid"))
     # The process dies before the re-check: the working copy stays, the lock is left behind.
-    wb.engine.dispose()
-    assert wb.working is not None and wb.working.needs_write_back
+    wb.store.dispose()
+    assert wb.file.working is not None and wb.file.working.needs_write_back
     lock = storage.lock_path(wb_path)
     lock.unlink()
     again = Workbench.open(wb_path, ctx)
     try:
-        assert again.recovered and again.recheck_pending
+        assert again.file.recovered and again.recheck_pending
         assert again.run_recheck() == frozenset(ids)
         assert _counts(again) == dict.fromkeys(ids, 1)
     finally:

@@ -12,15 +12,16 @@ import pytest
 from sqlalchemy import select
 
 from workbench.domain import errors
+from workbench.domain.searchtext import index_text
 from workbench.domain.values import Context
 from workbench.edit import commands as C
-from workbench.edit.derived import SEARCHABLE
 from workbench.exchange import interchange
 from workbench.exchange.interchange import ImportDocument
-from workbench.read import queries
-from workbench.schema.model import Base, Message
+from workbench.read import lingo as read_lingo
+from workbench.read.search import SEARCHABLE, search_doc
+from workbench.schema.model import Base, Message, Objection, Persona, Term
 from workbench.session import Workbench
-from workbench.store.sqlite import search
+from workbench.store.unit import Change
 
 
 def export(wb: Workbench) -> dict[str, Any]:
@@ -150,26 +151,47 @@ def _tables(wb: Workbench) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _assert_restored(now: dict[str, list[dict[str, Any]]], then: dict[str, list[dict[str, Any]]],
+                     change: Change) -> None:
+    """Every row is as it was, column for column; restoring wrote each row ``change`` touched a new
+    version (above the one it restored: nobody holding the old row may overwrite it unawares) and
+    left every other row's version alone."""
+    def unversioned(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        return {name: [{k: v for k, v in r.items() if k != "version"} for r in rows] for name, rows in tables.items()}
+
+    assert unversioned(now) == unversioned(then)
+    versions = {(name, r["id"]): r["version"] for name, rows in then.items() for r in rows}
+    touched = {(img.table, img.id) for img in change.after}
+    for name, rows in now.items():
+        for r in rows:
+            old = versions[(name, r["id"])]
+            assert r["version"] > old if (name, r["id"]) in touched else r["version"] == old, (name, r["id"])
+
+
 def _index(wb: Workbench) -> dict[str, tuple[str, str, str]]:
     """The search index: item id → (kind, title, body)."""
-    with wb.engine.connect() as conn:
-        raw: Any = conn.connection.driver_connection
-        return {item: (kind, title, body) for item, kind, title, body in raw.execute(
-            "SELECT d.item_id, d.kind, f.title, f.body FROM search_docs AS d "
-            "JOIN search_index AS f ON f.rowid = d.rowid")}
+    found = wb.read_rows(lambda rows: rows(
+        "SELECT d.item_id, d.kind, f.title, f.body FROM search_docs AS d "
+        "JOIN search_index AS f ON f.rowid = d.rowid"))
+    return {item: (kind, title, body) for item, kind, title, body in found}
+
+
+#: The mapped class of each searchable table.
+_MAPPED: dict[str, Any] = {"personas": Persona, "messages": Message, "objections": Objection, "terms": Term}
 
 
 def _assert_derived_data_current(wb: Workbench) -> None:
-    """The index holds what ``queries.search_texts`` gives for every row; breach counts are fresh."""
+    """The index holds what ``search_doc`` gives for every row (folded, CJK set apart); breach
+    counts are fresh."""
     expected: dict[str, tuple[str, str, str]] = {}
     with wb.reading() as s:
-        for kind, cls in SEARCHABLE.values():
-            for row in s.scalars(select(cls)):
-                title, body = queries.search_texts(kind, row)
-                expected[row.id] = (kind, search.segment(title), search.segment(body))
-        check = queries.checker(s)
+        for table, (kind, keys) in SEARCHABLE.items():
+            for row in s.scalars(select(_MAPPED[table])):
+                title, body = search_doc(table, (row.id, *(getattr(row, key) for key in keys)))
+                expected[row.id] = (kind, index_text(title), index_text(body))
+        check = read_lingo.checker(s)
         for m in s.scalars(select(Message)):
-            assert m.breach_count == len(queries.message_breaches(s, m, check)), m.id
+            assert m.breach_count == len(read_lingo.message_breaches(s, m, check)), m.id
     assert _index(wb) == expected
 
 
@@ -203,11 +225,11 @@ def test_import_stores_rows_images_index_and_counts(sample: Workbench, tmp_path:
             assert img.values == {k: v for k, v in rows[(img.table, img.id)].items() if k != "breach_count"}
         assert any(m["breach_count"] for m in full["messages"])
         _assert_derived_data_current(target)
-        target.undo(change)
-        assert _tables(target) == empty
+        undo = target.undo(change)
+        _assert_restored(_tables(target), empty, change)
         _assert_derived_data_current(target)
-        target.redo(change)
-        assert _tables(target) == full
+        target.redo(change, since=undo)
+        _assert_restored(_tables(target), full, change)
         _assert_derived_data_current(target)
 
 
@@ -231,5 +253,5 @@ def test_import_over_existing_rows_updates_and_adds(sample: Workbench, png_bytes
     assert added.breach_count == 1 and [r.body for r in sample.revisions(added.id)] == ["first", "second contract"]
     _assert_derived_data_current(sample)
     sample.undo(change)
-    assert _tables(sample) == original
+    _assert_restored(_tables(sample), original, change)
     _assert_derived_data_current(sample)

@@ -6,9 +6,9 @@ from collections import Counter
 
 from sqlalchemy.orm import Session
 
-from workbench.domain.values import COVERAGE_STATES
+from workbench.domain.values import COVERAGE_STATES, PARTIAL
 from workbench.edit import commands as C
-from workbench.read import queries
+from workbench.read import coverage as read_coverage
 from workbench.session import Workbench
 
 
@@ -37,9 +37,13 @@ def test_matrix_states(wb: Workbench) -> None:
     assert m.state(pid, ch["Sales script"], "retention") == "none"
     assert m.state(pid, ch["Ads"], "decision") == "none"
     assert m.state(pid, ch["Sales script"]) == "breach"
-    assert m.state(pid, ch["Direct mail"]) == "approved"
-    gaps = [p for p in wb.problems() if p.kind == "gap"]
-    assert [p.channel_id for p in gaps] == [ch["PR"]]
+    # All stages (issue 14's one definition of coverage): one approved stage of four is partial, not
+    # approved, and the preferred channel keeps a gap for the stages still without approved text.
+    assert m.state(pid, ch["Direct mail"]) == PARTIAL and m.approved_stages(pid, ch["Direct mail"]) == 1
+    gaps = {p.channel_id: p.text for p in wb.problems() if p.kind == "gap"}
+    assert set(gaps) == {ch["PR"], ch["Direct mail"]}
+    assert "at any stage" in gaps[ch["PR"]]
+    assert "for awareness, consideration, retention" in gaps[ch["Direct mail"]]
     assert draft
 
 
@@ -72,7 +76,6 @@ def test_sample_matrix_in_one_call(sample: Workbench) -> None:
 def test_problems_use_cached_counts_and_check_is_fresh(wb: Workbench) -> None:
     from sqlalchemy import update
 
-    from workbench.read import queries
     from workbench.schema.model import Message
 
     pid = wb.execute(C.CreatePersona({"name": "Hank"})).extra["id"]
@@ -80,10 +83,10 @@ def test_problems_use_cached_counts_and_check_is_fresh(wb: Workbench) -> None:
     wb.execute(C.CreateTerm("contract", "avoid", "paperwork"))
     mid = wb.execute(C.CreateMessage(pid, cid, "awareness", {"body": "contract"})).extra["id"]
     assert [p.message_id for p in wb.problems() if p.kind == "breach"] == [mid]
-    with wb.engine.begin() as conn:  # a stale cache (never written by our commands) …
-        conn.execute(update(Message).values(breach_count=0))
+    with wb.store.session(write=True) as s:  # a stale cache (never written by our commands) …
+        s.execute(update(Message).values(breach_count=0))
     assert [p for p in wb.problems() if p.kind == "breach"] == []
-    assert [p.message_id for p in wb.read(queries.problems, True) if p.kind == "breach"] == [mid]  # … check sees it
+    assert [p.message_id for p in wb.problems(fresh=True) if p.kind == "breach"] == [mid]  # … check sees it
 
 
 def _seeded(wb: Workbench) -> list[str]:
@@ -136,7 +139,7 @@ def test_coverage_for_searches_the_covering_index(wb: Workbench) -> None:
         assert conn is not None
         conn.set_trace_callback(statements.append)
         try:
-            queries.coverage_for(s, pids[:2])
+            read_coverage.coverage_for(wb.store.rows(s), pids[:2])
         finally:
             conn.set_trace_callback(None)
         cell_query = next(q for q in statements if "FROM messages" in q)
@@ -150,18 +153,24 @@ def test_coverage_for_searches_the_covering_index(wb: Workbench) -> None:
 def test_coverage_summary_counts_what_the_matrix_shows(wb: Workbench) -> None:
     _seeded(wb)
     full = wb.coverage()
-    summary = wb.read(queries.coverage_summary)
+    summary = wb.coverage_summary()
     assert (summary.personas, summary.channels) == (len(full.personas), len(full.channels))
-    assert summary.cells == len(full.personas) * len(full.channels)
-    for stage in (None, *full.stages):
+    cells = len(full.personas) * len(full.channels)  # one stage's cells (nobody avoids a channel here)
+    assert summary.total("awareness") == cells and summary.total() == cells * len(full.stages)
+    everywhere: Counter[str] = Counter()
+    for stage in full.stages:
         shown = Counter(full.state(p.id, c.id, stage) for p in full.personas for c in full.channels)
+        everywhere.update(shown)
         assert {state: summary.count(state, stage) for state in COVERAGE_STATES} == \
             {state: shown.get(state, 0) for state in COVERAGE_STATES}, stage
-    assert summary.count("breach") == 1 and summary.count("approved") == 3
-    assert summary.count("none", "no-such-stage") == summary.cells
+    # All stages together count the same cells as the stages they are made of (issue 14).
+    assert {state: summary.count(state) for state in COVERAGE_STATES} == \
+        {state: everywhere.get(state, 0) for state in COVERAGE_STATES}
+    assert summary.count("breach") == 1 and summary.count("approved") == 4
+    assert summary.count("none", "no-such-stage") == cells
 
 
 def test_coverage_summary_of_an_empty_workbench(wb: Workbench) -> None:
-    summary = wb.read(queries.coverage_summary)
-    assert summary.personas == 0 and summary.cells == 0
+    summary = wb.coverage_summary()
+    assert summary.personas == 0 and summary.total() == 0 and summary.total("awareness") == 0
     assert all(summary.count(state) == 0 for state in COVERAGE_STATES)

@@ -8,9 +8,9 @@ heard first, then by text ignoring case, then id).
 from __future__ import annotations
 
 from workbench.edit import commands as C
-from workbench.edit.changes import Tx
-from workbench.read import queries
-from workbench.session import FunctionCommand, Workbench
+from workbench.edit.commands import FunctionCommand
+from workbench.session import Workbench
+from workbench.store.unit import Tx
 
 
 def _seed(wb: Workbench) -> tuple[str, str]:
@@ -66,6 +66,6 @@ def test_rows_by_key_in_chunks(wb: Workbench) -> None:
     wb.execute(FunctionCommand(seed, "Seed"))
     order = wb.objection_order(pid)
     assert len(order) == 1203 and order == _expected(wb, pid)
-    rows = wb.read(queries.objection_rows_for, order)  # more than one IN list of 500
+    rows = wb.objection_rows_for(order)  # more than one IN list of 500
     assert [o.id for o in rows] == order
     assert {o.id: o for o in rows} == {o.id: o for o in wb.objections(pid)}

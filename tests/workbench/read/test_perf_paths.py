@@ -14,18 +14,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from workbench.domain import errors
+from workbench.domain import errors, searchtext
 from workbench.domain.lingo import Checker, LingoTerm
-from workbench.domain.values import Context
+from workbench.domain.values import HIT_END, HIT_START, Context
 from workbench.edit import commands as C
-from workbench.edit.changes import Tx
 from workbench.edit.derived import rebuild_search
-from workbench.read import queries
 from workbench.schema.model import STAGES, Base, Message
 from workbench.session import Workbench
 from workbench.store.sqlite import search
+from workbench.store.sqlite.store import driver_connection
+from workbench.store.unit import Tx
 
 WORDS = "paperwork season grower contractor the then there theatre théâtre dispatch 客户 πελάτης co-op".split()
 #: Words the lingo check flags (an avoid term, a don't), used in a quarter of the messages.
@@ -92,9 +91,10 @@ def test_coverage_cells_match_the_reference(busy: Workbench) -> None:
     assert len(busy.coverage().cells) == len(expected)
     assert sorted(busy.coverage().cells.items()) == sorted(expected.items())
     assert pickle.loads(pickle.dumps(busy.coverage().cells)) == expected
-    counts = busy.read(queries.coverage_counts)
-    assert counts == {state: sum(1 for v in expected.values() if v == state)
-                      for state in ("draft", "in_review", "approved", "breach")}
+    found = {state: sum(1 for v in expected.values() if v == state)
+             for state in ("draft", "in_review", "approved", "breach")}
+    cells = len(busy.persona_summaries()) * len(busy.channels()) * len(STAGES)  # nobody avoids a channel
+    assert busy.coverage_counts() == {"none": cells - sum(found.values()), **found}
 
 
 def test_coverage_cells_mutate_like_a_dict(busy: Workbench) -> None:
@@ -108,24 +108,23 @@ def test_coverage_cells_mutate_like_a_dict(busy: Workbench) -> None:
 
 def test_coverage_with_unknown_channel_or_stage_rows(busy: Workbench) -> None:
     """Rows a hand-edited file might hold (a stage we do not know) still count, by the same rule."""
-    with busy.engine.begin() as conn:
-        raw: Any = conn.connection.driver_connection
-        mid = raw.execute("SELECT id FROM messages WHERE status = 'draft' LIMIT 1").fetchone()[0]
-        raw.execute("UPDATE messages SET stage = 'someday' WHERE id = ?", (mid,))
+    with busy.store.session(write=True) as s:
+        rows = busy.store.rows(s)
+        mid = rows("SELECT id FROM messages WHERE status = 'draft' LIMIT 1")[0][0]
+        rows("UPDATE messages SET stage = 'someday' WHERE id = :id", {"id": mid})
     assert busy.coverage().cells == _reference_cells(busy)
 
 
 def test_persona_paging_paths_agree(busy: Workbench) -> None:
     everyone = busy.persona_summaries()
     assert [p.name.lower() for p in everyone] == sorted(p.name.lower() for p in everyone)
-    order = busy.read(queries.persona_order)
+    order = busy.persona_order()
     assert order == [p.id for p in everyone]
-    paged = [p for start in range(0, len(order), 5) for p in busy.read(queries.persona_summaries_for,
-                                                                        order[start:start + 5])]
+    paged = [p for start in range(0, len(order), 5) for p in busy.persona_summaries_for(order[start:start + 5])]
     assert paged == everyone
     assert [p for o in range(0, len(order), 5) for p in busy.persona_summaries(o, 5)] == everyone
     assert busy.persona_summaries(3, 0) == [] and busy.persona_summaries(len(order) + 5, 5) == []
-    assert busy.read(queries.persona_summaries_for, ["missing", order[1], order[0]]) == everyone[1::-1]
+    assert busy.persona_summaries_for(["missing", order[1], order[0]]) == everyone[1::-1]
 
 
 def test_search_prefix_snippets_mark_whole_words(busy: Workbench) -> None:
@@ -133,16 +132,16 @@ def test_search_prefix_snippets_mark_whole_words(busy: Workbench) -> None:
         hits = busy.search(typed)
         assert hits, typed
         for hit in hits:
-            marked = hit.snippet.split(search.HIT_START)[1:]
+            marked = hit.snippet.split(HIT_START)[1:]
             assert marked, (typed, hit)
-            assert any(search._fold(part.split(search.HIT_END)[0]).startswith(stem) for part in marked)
+            assert any(searchtext.fold_text(part.split(HIT_END)[0]).startswith(stem) for part in marked)
 
 
 def test_search_common_word_uses_the_whole_word_when_it_fills_the_cap(busy: Workbench,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "RANK_CAP", 5)
-    with busy.engine.connect() as conn:
-        raw: Any = conn.connection.driver_connection
+    with busy.reading() as s:
+        raw = driver_connection(s)
         query, _parts, prefixed = search._bounded_query(raw, "the")
         assert (query, prefixed) == ('"the"', False)
         query, _parts, prefixed = search._bounded_query(raw, "synerg")
@@ -163,10 +162,10 @@ def test_candidate_ids_cover_every_breach(busy: Workbench, term: str) -> None:
     with busy.reading() as s:
         flagged = {m.id for m in s.scalars(select(Message))
                    if any(check.check_text(getattr(m, f), f) for f in ("headline", "body", "call_to_action"))}
-    with busy.engine.connect() as conn:
-        raw: Any = conn.connection.driver_connection
-        found = search.candidate_ids(raw, [term], "message")
-        assert search.candidate_ids(raw, ["!!"], "message") is None
+    with busy.reading() as s:
+        index = busy.store.search(s)
+        found = index.candidate_ids([term], "message")
+        assert index.candidate_ids(["!!"], "message") is None
     assert found is not None
     assert flagged <= found
     if term in ("contract", "synergy", "QR code"):
@@ -207,17 +206,17 @@ def test_put_many_is_put_one_by_one() -> None:
             search.put(one, *doc)
         search.put_many(many, batch)
         assert _index_rows(many) == _index_rows(one)
-    assert any(search.segment("合同") == row[1] for row in _index_rows(many))
+    assert any(searchtext.index_text("合同") == row[1] for row in _index_rows(many))
 
 
 def test_refresh_derived_indexes_what_a_rebuild_would(busy: Workbench) -> None:
-    with busy.engine.begin() as conn:
-        raw: Any = conn.connection.driver_connection
-        incremental = {row[0]: row[1:] for row in raw.execute(
-            "SELECT d.item_id, d.kind, f.title, f.body FROM search_docs AS d JOIN search_index AS f ON f.rowid = d.rowid")}
-        rebuild_search(raw)
-        rebuilt = {row[0]: row[1:] for row in raw.execute(
-            "SELECT d.item_id, d.kind, f.title, f.body FROM search_docs AS d JOIN search_index AS f ON f.rowid = d.rowid")}
+    index_sql = ("SELECT d.item_id, d.kind, f.title, f.body FROM search_docs AS d "
+                 "JOIN search_index AS f ON f.rowid = d.rowid")
+    with busy.store.session(write=True) as s:
+        rows = busy.store.rows(s)
+        incremental = {row[0]: tuple(row[1:]) for row in rows(index_sql)}
+        rebuild_search(Tx(s, busy.ctx, search=busy.store.search(s), rows=rows))
+        rebuilt = {row[0]: tuple(row[1:]) for row in rows(index_sql)}
     assert incremental == rebuilt and len(rebuilt) > 80
 
 
@@ -226,10 +225,10 @@ def test_tx_reads_rows_as_select_does(busy: Workbench, png_bytes: bytes) -> None
     busy.execute(C.SetPortrait(pid, png_bytes))
     busy.execute(C.UpdatePersona(pid, {"tags": ["合同", "a"], "technology_comfort": 3}))
     busy.execute(C.CreateObjection(pid, "Too dear"))
-    with Session(busy.engine) as session, session.begin():
-        tx = Tx(session, Context())
+    with busy.store.session() as session:
+        tx = Tx(session, Context(), search=busy.store.search(session), rows=busy.store.rows(session))
         for table in Base.metadata.sorted_tables:
             expected = {r["id"]: dict(r) for r in session.connection().execute(select(table)).mappings()}
             assert expected, table.name
-            got = tx._read_many(table.name, [*expected, "missing"])
+            got = tx.read_rows(table.name, [*expected, "missing"])
             assert got == expected and all(list(got[k]) == list(expected[k]) for k in got)

@@ -14,19 +14,24 @@ import sqlite3
 import stat
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from workbench.domain import errors
-from workbench.schema.fileformat import APPLICATION_ID, CURRENT_COLUMNS, SCHEMA_VERSION
+from workbench.schema import fields, versions
+from workbench.schema.fileformat import APPLICATION_ID, SCHEMA_VERSION
 from workbench.store.sqlite import search
+from workbench.store.sqlite.files import clean_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Upper bound on the time any one open-time check may take on a small hostile file; larger files
 #: get :data:`DEADLINE_PER_MB_S` more per megabyte (a legitimate 200 MB file needs its full check).
 OPEN_DEADLINE_S = 10.0
 DEADLINE_PER_MB_S = 0.25  # generous: a loaded 2-core laptop must still open an 800 MB file
+#: The largest value (a text, a picture) any connection stores or reads.
+MAX_VALUE_BYTES = 200_000_000
 
 #: Words a CREATE TABLE / CREATE INDEX statement of ours may contain besides the names of its own
 #: table and columns. Anything else — CHECK, GENERATED … AS, DEFAULT, COLLATE, ON DELETE CASCADE,
@@ -63,6 +68,18 @@ def _decode_text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+class SqliteRows:
+    """The store port's ``Rows`` on a sqlite3 connection: it takes ``:name`` parameters natively,
+    so the hot list queries build no SQLAlchemy rows (and the ORM-free reader can run them too)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __call__(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Sequence[Any]]:
+        """All rows of ``sql``."""
+        return self.conn.execute(sql, dict(params or {})).fetchall()
+
+
 def harden(conn: sqlite3.Connection) -> None:
     """Apply the untrusted-file defences to a fresh connection."""
     conn.text_factory = _decode_text
@@ -70,7 +87,7 @@ def harden(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA cell_size_check=ON")
     conn.execute("PRAGMA mmap_size=0")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 200_000_000)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 1_000_000)
     conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, 200)
     conn.setlimit(sqlite3.SQLITE_LIMIT_EXPR_DEPTH, 200)
@@ -185,11 +202,9 @@ def read_header(path: Path) -> tuple[int, int]:
 
 def expected_columns(version: int) -> dict[str, list[tuple[str, int]]]:
     """Table → ``[(column, hidden)]`` as ``PRAGMA table_xinfo`` reports them for ``version``."""
-    if version != SCHEMA_VERSION:  # older versions are described by their migrations
-        from workbench.store.sqlite import migrations
-
-        return migrations.expected_columns(version)
-    return {table: [(column, 0) for column in columns] for table, columns in CURRENT_COLUMNS.items()}
+    if not versions.released(version):
+        raise errors.Damaged("", f"schema version {version} was never released")
+    return {table: [(column, 0) for column in columns] for table, columns in versions.COLUMNS[version].items()}
 
 
 def _too_slow(exc: sqlite3.DatabaseError) -> bool:
@@ -222,12 +237,19 @@ def _plain_statement(sql: str, allowed_names: set[str]) -> bool:
     return True
 
 
+def _foreign(name: str, kind: str, obj_name: object) -> errors.Damaged:
+    what = clean_text(str(obj_name), 80)
+    return errors.Damaged(name, f"{name} has been altered: it contains a {kind} ({what}) that Persona Workbench "
+                          "never creates. It was not opened.")
+
+
 def validate_schema(conn: sqlite3.Connection, name: str, version: int) -> None:
     """Refuse a file whose schema is not exactly ours: planted triggers/views, altered tables.
 
-    Unknown extra tables are tolerated (merely unusual, and never read); anything that could run
-    code is not: triggers, views, and in our own tables and in every index anything beyond plain
-    columns (CHECK constraints, generated columns, defaults, collations, cascades, expressions).
+    Every object must be one this version creates: no trigger or view, no table or index of another
+    tool (a table would travel in every copy; an index or a statistics table changes how queries
+    run), no extra UNIQUE or primary key, and in our tables nothing beyond plain columns (CHECK
+    constraints, generated columns, defaults, collations, cascades, expressions).
     """
     try:
         with deadline(conn):
@@ -237,9 +259,7 @@ def validate_schema(conn: sqlite3.Connection, name: str, version: int) -> None:
             indexes: list[tuple[str, str, str | None]] = []
             for kind, obj_name, tbl, sql in rows:
                 if kind in ("trigger", "view"):
-                    raise errors.Damaged(
-                        name, f"{name} has been altered: it contains a {kind} ({obj_name}) that "
-                        "Persona Workbench never creates. It was not opened.")
+                    raise _foreign(name, str(kind), obj_name)
                 if kind == "table":
                     present[obj_name] = sql or ""
                 elif kind == "index":
@@ -256,7 +276,11 @@ def validate_schema(conn: sqlite3.Connection, name: str, version: int) -> None:
                         name, f"{name} is damaged or altered: the table {table!r} does not have "
                         "the columns this version expects.")
                 columns_of[table] = [c for c, _hidden in columns]
-            search.validate(present, name)
+            search.validate(present, name, version)
+            known = {*expected, search.FTS_TABLE, search.DOCS_TABLE, *search.SHADOW_TABLES}
+            for table in present:
+                if table not in known:
+                    raise _foreign(name, "table", table)
             for shadow in search.SHADOW_TABLES + (search.DOCS_TABLE,):
                 columns_of[shadow] = [str(r[1]) for r in conn.execute(f'PRAGMA table_xinfo("{shadow}")')]
             ours = set(columns_of)
@@ -266,20 +290,52 @@ def validate_schema(conn: sqlite3.Connection, name: str, version: int) -> None:
                     raise errors.Damaged(
                         name, f"{name} has been altered: the table {table!r} carries constraints or "
                         "expressions Persona Workbench never writes. It was not opened.")
-            all_columns = {c for cols in columns_of.values() for c in cols}
+            ours_indexed = versions.INDEXES[version]
+            keys = {f"sqlite_autoindex_{t}_1": (t, ["item_id" if t == search.DOCS_TABLE else "id"])
+                    for t in (*expected, search.DOCS_TABLE)}
             for index, table, sql in indexes:
                 if sql is None:
-                    continue  # sqlite_autoindex_*: made by SQLite for PRIMARY KEY / UNIQUE
-                if table not in columns_of:  # an index on an extra table: plain columns only
-                    columns_of[table] = [str(r[1]) for r in conn.execute(f'PRAGMA table_xinfo("{table}")')]
-                if not _plain_statement(sql, {index, table, *all_columns, *columns_of[table]}):
-                    raise errors.Damaged(
-                        name, f"{name} has been altered: the index {index!r} is not one Persona "
-                        "Workbench writes. It was not opened.")
+                    # sqlite_autoindex_*: made by SQLite for a PRIMARY KEY or UNIQUE — exactly one per
+                    # table of ours, on its id; a second one is a constraint we never wrote.
+                    if index not in keys or keys[index][0] != table or \
+                            [str(r[2]) for r in conn.execute(f'PRAGMA index_info("{index}")')] != keys[index][1]:
+                        raise _foreign(name, "constraint", index)
+                    continue
+                if index in ours_indexed:
+                    # One of ours: exactly the statement this version writes (ix_personas_list holds
+                    # an expression, lower(name); anything else in its place would be code).
+                    if (table, sql) != ours_indexed[index]:
+                        raise errors.Damaged(
+                            name, f"{name} has been altered: the index {index!r} is not the one Persona "
+                            "Workbench writes. It was not opened.")
+                    continue
+                raise _foreign(name, "index", index)
     except sqlite3.DatabaseError as exc:
         raise _damaged(name, exc) from None
     except UnicodeDecodeError:  # SQLite's error message quoted damaged schema text
         raise errors.Damaged(name, f"{name} is damaged: its table definitions are unreadable.") from None
+
+
+#: Persona list fields (``tags`` …) → their column: each holds a JSON array of texts.
+LIST_COLUMNS: dict[str, str] = {key: fields.COLUMN_OF.get(key, key) for key in sorted(fields.LIST_FIELDS)}
+
+
+def check_values(conn: sqlite3.Connection, name: str) -> None:
+    """Refuse a file whose list columns hold anything but JSON arrays of texts (another program
+    edited it): every export, merge and view would otherwise fail later on that row."""
+    try:
+        with deadline(conn):
+            for key, column in LIST_COLUMNS.items():
+                row = conn.execute(
+                    f"SELECT id FROM personas WHERE NOT CASE WHEN typeof({column}) = 'text' AND json_valid({column}) "
+                    f"THEN json_type({column}) = 'array' AND NOT EXISTS (SELECT 1 FROM json_each(personas.{column}) "
+                    "WHERE type <> 'text') ELSE 0 END LIMIT 1").fetchone()
+                if row is not None:
+                    raise errors.Damaged(
+                        name, f"{name} is damaged: the {key!r} of the persona {clean_text(str(row[0]), 40)!r} is "
+                        "not a list of texts (another program changed it). It was not opened.")
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(name, exc) from None
 
 
 def check_integrity(conn: sqlite3.Connection, name: str, *, full: bool = True) -> None:
@@ -312,6 +368,7 @@ def check_file(path: Path, version: int, *, integrity: bool) -> None:
         validate_schema(conn, name, version)
         if integrity:
             check_integrity(conn, name)
+        check_values(conn, name)
     except sqlite3.Error as exc:
         raise errors.Damaged(name, f"{path} is damaged: {exc}.") from None
     finally:

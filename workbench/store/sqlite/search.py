@@ -1,28 +1,28 @@
-"""Full-text search over personas, messages, objections and lingo — the one SQLite-only corner.
+"""The file's search index: SQLite FTS5 behind the store port's :class:`SearchIndex`.
 
-SQLite FTS5 with the ``unicode61`` tokenizer handles every script that separates words with spaces.
-Chinese and Japanese do not, so before indexing (and querying) each CJK/kana character is set apart
-as its own token; a CJK query becomes a phrase of adjacent characters, which finds "合同" inside a
-sentence. Rows are tied to FTS rows through ``search_docs`` (kind, item id → rowid) so one item can
-be re-indexed or removed without scanning. A team server (PostgreSQL) would swap this module only.
+FTS5 with the ``unicode61`` tokenizer (diacritics removed) handles every script that separates
+words with spaces; text is segmented first (:mod:`workbench.domain.searchtext`) so Chinese and
+Japanese are searchable by character. Rows are tied to FTS rows through ``search_docs`` (kind, item
+id → rowid) so one item can be re-indexed or removed without scanning. Prefix indexes of two and
+three characters (schema version 2) keep the search-as-you-type of a short prefix fast.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 import sqlite3
 import time
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
-from workbench.domain import errors
+from workbench.domain import errors, searchtext
 
 FTS_TABLE = "search_index"
 DOCS_TABLE = "search_docs"
 FTS_SQL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+)
+#: The index as schema version 1 created it (no prefix indexes), for checking older files.
+FTS_SQL_V1 = (
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, "
     "tokenize='unicode61 remove_diacritics 2')"
 )
@@ -37,45 +37,9 @@ RANK_CAP = 3000
 MAX_QUERY_WORDS = 8
 #: Wall-clock budget of one search; past it, what was found is returned (bounded time on any input).
 SEARCH_BUDGET_S = 2.0
-HIT_START = "\ue000"
-HIT_END = "\ue001"
 
-_CJK = (
-    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u309f\u30a0-\u30ff\u3100-\u312f\u3190-\u31ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ffff\U00030000-\U0003134f"
-)
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@functools.cache
-def _cjk_char() -> re.Pattern[str]:
-    # Compiled on first use (≈ 5 ms): opening a file checks its search tables without searching.
-    return re.compile(f"([{_CJK}])")
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One ranked result. Snippets mark matches with ``HIT_START``/``HIT_END``."""
-
-    kind: str
-    item_id: str
-    title: str
-    snippet: str
-    rank: float
-
-
-def segment(text: str) -> str:
-    """Set every CJK character apart so the tokenizer sees it as a word of its own."""
-    return _cjk_char().sub(r" \1 ", text)
-
-
-def unsegment(text: str) -> str:
-    """Undo :func:`segment` for display (snippets come back segmented, with hit markers)."""
-    marks = f"{HIT_START}{HIT_END}"
-    spaces = re.compile(
-        f"(?:(?<=[{_CJK}])|(?<=[{_CJK}][{marks}])) +(?=[{_CJK}]|[{marks}][{_CJK}])")
-    joined = spaces.sub("", text).replace(HIT_END + HIT_START, "")
-    return re.sub(r" {2,}", " ", joined).strip()
+_WORD = searchtext.WORD
+_cjk_char = searchtext.cjk_char
 
 
 def create(conn: sqlite3.Connection) -> None:
@@ -84,18 +48,14 @@ def create(conn: sqlite3.Connection) -> None:
     conn.execute(DOCS_SQL)
 
 
-def validate(present: dict[str, str], name: str) -> None:
-    """Refuse a file whose search tables are not exactly the ones we create."""
-    if present.get(FTS_TABLE) != FTS_SQL or present.get(DOCS_TABLE) != DOCS_SQL:
+def validate(present: dict[str, str], name: str, version: int) -> None:
+    """Refuse a file whose search tables are not exactly the ones its schema version creates."""
+    fts = FTS_SQL_V1 if version < 2 else FTS_SQL
+    if present.get(FTS_TABLE) != fts or present.get(DOCS_TABLE) != DOCS_SQL:
         raise errors.Damaged(name, f"{name} is damaged or altered: its search index is not ours.")
     for shadow in SHADOW_TABLES:
         if shadow not in present:
             raise errors.Damaged(name, f"{name} is damaged: its search index is incomplete.")
-
-
-def _segmented(text: str) -> str:
-    """:func:`segment`, skipped for ASCII text (it has no CJK character to set apart)."""
-    return text if text.isascii() else segment(text)
 
 
 def put(conn: sqlite3.Connection, kind: str, item_id: str, title: str, body: str) -> None:
@@ -103,7 +63,7 @@ def put(conn: sqlite3.Connection, kind: str, item_id: str, title: str, body: str
     remove(conn, item_id)
     cur = conn.execute(f"INSERT INTO {DOCS_TABLE}(kind, item_id) VALUES (?, ?)", (kind, item_id))
     conn.execute(f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (?, ?, ?)",
-                 (cur.lastrowid, _segmented(title), _segmented(body)))
+                 (cur.lastrowid, searchtext.index_text(title), searchtext.index_text(body)))
 
 
 #: The largest rowid SQLite gives out in order; past it, it picks unused ones at random.
@@ -137,7 +97,7 @@ def put_many(conn: sqlite3.Connection, docs: Iterable[tuple[str, str, str, str]]
     conn.executemany(f"INSERT INTO {DOCS_TABLE}(rowid, kind, item_id) VALUES (?, ?, ?)",
                      [(last + n, kind, item_id) for n, (kind, item_id, _, _) in enumerate(docs, start=1)])
     conn.executemany(f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (?, ?, ?)",
-                     [(last + n, _segmented(title), _segmented(body))
+                     [(last + n, searchtext.index_text(title), searchtext.index_text(body))
                       for n, (_, _, title, body) in enumerate(docs, start=1)])
 
 
@@ -156,15 +116,14 @@ def clear(conn: sqlite3.Connection) -> None:
 
 
 def _query_parts(text: str) -> tuple[list[str], bool]:
-    """Quoted FTS5 phrases for every word of ``text``, and whether the last one may be a prefix."""
+    """Quoted FTS5 phrases for every word of ``text``, and whether the last one may be a prefix.
+
+    Words are folded as the index is (:func:`workbench.domain.searchtext.fold_text`). Repeated words
+    add nothing but FTS5 work (a pasted URL of 5,000 "a/" ran for minutes): each word counts once,
+    and at most MAX_QUERY_WORDS of them (the last one, which may be a prefix, kept).
+    """
     parts: list[str] = []
-    words = _WORD.findall(text)
-    # Repeated words add nothing but FTS5 work (a pasted URL of 5,000 "a/" ran for minutes): keep
-    # each word once, and at most MAX_QUERY_WORDS of them (the last one, which may be a prefix, kept).
-    unique = list(dict.fromkeys(w.lower() for w in words))
-    if len(unique) > MAX_QUERY_WORDS:
-        unique = unique[:MAX_QUERY_WORDS - 1] + [unique[-1]]
-    words = [next(w for w in words if w.lower() == u) for u in unique]
+    words = searchtext.query_words(text, MAX_QUERY_WORDS)
     for word in words:
         tokens = [p for p in _cjk_char().split(word) if p]
         phrase = " ".join(tokens).replace('"', '""')
@@ -210,52 +169,17 @@ def _bounded_query(conn: sqlite3.Connection, text: str) -> tuple[str, list[str],
     return exact + "*", parts, True
 
 
-def _fold(token: str) -> str:
-    """Fold a token the way the index does (``unicode61 remove_diacritics 2``): lower case, no accents."""
-    if token.isascii():
-        return token.lower()
-    decomposed = unicodedata.normalize("NFKD", token)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def _snippet_queries(conn: sqlite3.Connection, parts: list[str], rowids: list[int]) -> dict[int, str]:
-    """Per shown item, the prefix query rewritten with the whole words it matches in that item.
-
-    FTS5 re-merges a prefix's posting lists for every ``rowid =`` probe (50 probes of ``th*`` take
-    seconds), so each item's snippet is made with ``… AND ("then" OR "there")`` — the words starting
-    with the prefix in its own text — which highlights exactly the same tokens. Items where no such
-    word is found (the index folds text in ways this does not) keep the prefix query.
-    """
-    last = parts[-1][1:-1].replace('""', '"')
-    head = " ".join(last.split(" ")[:-1]).replace('"', '""')
-    prefix = _fold(last.split(" ")[-1])
-    out: dict[int, str] = {}
-    for start in range(0, len(rowids), 500):
-        chunk = rowids[start:start + 500]
-        for rid, title, body in conn.execute(
-                f"SELECT rowid, title, body FROM {FTS_TABLE} WHERE rowid IN ({','.join('?' * len(chunk))})",
-                chunk):
-            words = sorted({t for text in (title or "", body or "") for t in _TOKEN.findall(text)
-                            if _fold(t).startswith(prefix)})
-            if words:
-                options = " OR ".join('"' + (head + " " if head else "") + w.replace('"', '""') + '"'
-                                      for w in words)
-                out[rid] = " AND ".join([*parts[:-1], f"({options})"])
-    return out
 
 
 def query(conn: sqlite3.Connection, text: str, limit: int = 50,
-          kinds: tuple[str, ...] | None = None) -> list[SearchHit]:
-    """Ranked hits for ``text`` with snippets; empty input gives no hits.
+          kinds: tuple[str, ...] | None = None) -> list[tuple[str, str, float]]:
+    """Ranked ``(kind, item_id, rank)`` for ``text``, best first; empty input gives none.
 
-    At most ``RANK_CAP`` matches are ranked, so a word that occurs everywhere still answers fast.
-    Ranking reads only rowids and scores; snippets (the costly part: each re-reads and re-tokenises
-    a document) are made afterwards for the ``limit`` hits shown, not for every ranked match.
+    At most ``RANK_CAP`` matches are ranked, so a word that occurs everywhere still answers fast,
+    and the whole search is bounded in time (:data:`SEARCH_BUDGET_S`): past it, nothing rather than a
+    hang. Snippets are made from the items' own text by :mod:`workbench.read.search`.
     """
-    fts_query, parts, prefixed = _bounded_query(conn, text)
+    fts_query, _parts, _prefixed = _bounded_query(conn, text)
     if not fts_query:
         return []
     kind_filter = ""
@@ -265,58 +189,24 @@ def query(conn: sqlite3.Connection, text: str, limit: int = 50,
         params.extend(kinds)
     params.append(limit)
     ranked_sql = (
-        f"SELECT m.rid, d.kind, d.item_id, m.r FROM ("
+        f"SELECT d.kind, d.item_id, m.r FROM ("
         f"  SELECT rowid AS rid, rank AS r FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT {RANK_CAP}"
         f") AS m JOIN {DOCS_TABLE} AS d ON d.rowid = m.rid WHERE 1{kind_filter}"
         f" ORDER BY m.r, m.rid LIMIT ?"
     )
     deadline = time.monotonic() + SEARCH_BUDGET_S
     conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 20_000)
-    snippets: dict[int, tuple[str, str]] = {}
     try:
-        try:
-            ranked = conn.execute(ranked_sql, params).fetchall()
-        except sqlite3.OperationalError:
-            return []  # unparseable, or over budget: nothing rather than a hang or an error
-        _fill_snippets(conn, snippets, ranked, parts, fts_query, prefixed)
+        return [(kind, item_id, float(rank)) for kind, item_id, rank in conn.execute(ranked_sql, params)]
     except sqlite3.OperationalError:
-        pass  # over budget while making snippets: show the ranked hits with what we have
+        return []  # unparseable, or over budget: nothing rather than a hang or an error
     finally:
         conn.set_progress_handler(None, 0)
-    hits = []
-    for rid, kind, item_id, rank in ranked:
-        title_snip, body_snip = snippets.get(rid, ("", ""))
-        title = unsegment(title_snip).replace(HIT_START, "").replace(HIT_END, "")
-        snippet = unsegment(body_snip if HIT_START in body_snip else title_snip)
-        hits.append(SearchHit(kind, item_id, title, snippet, float(rank)))
-    return hits
-
-
-def _fill_snippets(conn: sqlite3.Connection, snippets: dict[int, tuple[str, str]], ranked: list[Any],
-                   parts: list[str], fts_query: str, prefixed: bool) -> None:
-    """Snippets for the ranked hits (the costly part: each re-reads and re-tokenises a document)."""
-    snippet_sql = (f"SELECT rowid,"
-                   f" snippet({FTS_TABLE}, 0, '{HIT_START}', '{HIT_END}', '…', 12),"
-                   f" snippet({FTS_TABLE}, 1, '{HIT_START}', '{HIT_END}', '…', 14)"
-                   f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid ")
-    rowids = [row[0] for row in ranked]
-    if prefixed:
-        rewritten = _snippet_queries(conn, parts, rowids)
-        for rid in rowids:
-            for _rid, title_snip, body_snip in conn.execute(snippet_sql + "= ?",
-                                                            (rewritten.get(rid, fts_query), rid)):
-                snippets[rid] = (title_snip or "", body_snip or "")
-    else:
-        for start in range(0, len(rowids), 500):
-            chunk = rowids[start:start + 500]
-            for rid, title_snip, body_snip in conn.execute(
-                    snippet_sql + f"IN ({','.join('?' * len(chunk))})", [fts_query, *chunk]):
-                snippets[rid] = (title_snip or "", body_snip or "")
 
 
 def _candidate_phrase(term: str) -> str | None:
     """An FTS5 phrase matching at least every text where the lingo check could find ``term``."""
-    words = _WORD.findall(term)
+    words = _WORD.findall(searchtext.fold_text(term))
     if not words:
         return None
     tokens: list[str] = []
@@ -358,3 +248,32 @@ def candidate_ids(conn: sqlite3.Connection, terms: Iterable[str], kind: str | No
             return None
         found.update(r[0] for r in rows)
     return found
+
+
+class Fts5Index:
+    """The store port's :class:`~workbench.store.port.SearchIndex` over one SQLite connection
+    (inside whatever transaction the caller holds)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def put_many(self, docs: Iterable[tuple[str, str, str, str]]) -> None:
+        """Index (or re-index) these documents."""
+        put_many(self.conn, docs)
+
+    def remove(self, item_ids: Iterable[str]) -> None:
+        """Drop these items from the index."""
+        for item_id in item_ids:
+            remove(self.conn, item_id)
+
+    def clear(self) -> None:
+        """Empty the index."""
+        clear(self.conn)
+
+    def query(self, text: str, limit: int = 50, kinds: tuple[str, ...] | None = None) -> list[tuple[str, str, float]]:
+        """Ranked ``(kind, item_id, rank)``, best first."""
+        return query(self.conn, text, limit, kinds)
+
+    def candidate_ids(self, terms: Iterable[str], kind: str | None = None) -> set[str] | None:
+        """Ids of items whose text may contain any of ``terms``, or None for "any"."""
+        return candidate_ids(self.conn, terms, kind)

@@ -1,9 +1,15 @@
-"""The user's file, the private working copy, the lock beside the file, and atomic write-back.
+"""The user's file, the private working copy, and atomic write-back; safe writing of outputs.
 
-The save model (DESIGN.md "The workbench file"): every edit is committed to a private working copy
+The save model (docs/file-format.md, "The save model"): every edit is committed to a private working copy
 in the user's data folder; the user's file is only ever replaced whole — a temporary file beside
-it is written, synced, verified and renamed over it. Before replacing, we check the file on disk is
-still the one we opened. A crash leaves the working copy marked dirty; the next open recovers it.
+it is written, synced, verified and renamed over it. We check the file on disk is still the one we
+opened before copying *and* immediately before the rename, and (where the platform can swap two
+files atomically) compare what we renamed over afterwards: a file someone replaced meanwhile is
+kept, and ours is written beside it as a copy (:class:`ChangedWhileSaving`). A crash leaves the
+working copy marked dirty; the next open recovers it. The new file keeps the old one's mode and
+group; a file the person may not write, or one another SQLite program has open (a side file beside
+it), is never replaced. The lock beside the file lives in :mod:`.lockfile`, the file primitives in
+:mod:`.files`.
 """
 
 from __future__ import annotations
@@ -21,12 +27,49 @@ from pathlib import Path
 
 from workbench import APP_ID
 from workbench.domain import errors
-from workbench.domain.errors import Holder
-from workbench.store.sqlite import db
+from workbench.store.sqlite import db, files
+from workbench.store.sqlite.files import Identity as Identity
+from workbench.store.sqlite.files import InUseElsewhere as InUseElsewhere
+from workbench.store.sqlite.files import read_regular as read_regular
+from workbench.store.sqlite.lockfile import Lock as Lock
+from workbench.store.sqlite.lockfile import LockUnreadable as LockUnreadable
+from workbench.store.sqlite.lockfile import TargetHeld as TargetHeld
+from workbench.store.sqlite.lockfile import break_lock as break_lock
+from workbench.store.sqlite.lockfile import holder_is_stale as holder_is_stale
+from workbench.store.sqlite.lockfile import hostname as hostname
+from workbench.store.sqlite.lockfile import lock_path as lock_path
+from workbench.store.sqlite.lockfile import read_holder as read_holder
+from workbench.store.sqlite.lockfile import refuse_if_held as refuse_if_held
 
-LOCK_PREFIX = ".~lock."
-LOCK_SUFFIX = "#"
 TMP_MARK = ".pwkb-tmp-"
+
+#: Set by the command line (:func:`set_unattended`): nobody is there to recover edits later.
+_UNATTENDED = [False]
+
+
+def set_unattended(on: bool = True) -> None:
+    """A command-line run: nothing may stay pending after it. A final write-back that fails discards
+    the working copy's unwritten edits (the run ends non-zero and says nothing was written), and the
+    working copy of a run that was killed is set aside in ``DATA/unsaved/`` instead of being recovered
+    into the next, unrelated run. The app never sets it: its edits are kept and offered again."""
+    _UNATTENDED[0] = on
+
+
+def unattended() -> bool:
+    """Whether :func:`set_unattended` is on."""
+    return _UNATTENDED[0]
+
+
+class ChangedWhileSaving(errors.ChangedOnDisk):
+    """Someone replaced the file while our write-back ran: theirs stays where it is, ours was written
+    beside it as ``copy`` (None only if even that failed; the working copy still holds every edit)."""
+
+    def __init__(self, path: str, copy: Path | None, *, swapped_back: bool = False) -> None:
+        where = f"yours is at {copy}" if copy is not None else "yours are kept in the working copy"
+        super().__init__(path, f"{path} was replaced by someone else while your edits were being saved. "
+                         f"Both versions are kept: theirs at {path}, {where}.")
+        self.copy = copy
+        self.swapped_back = swapped_back
 
 
 def data_dir() -> Path:
@@ -43,14 +86,8 @@ def data_dir() -> Path:
     return base / APP_ID
 
 
-def hostname() -> str:
-    """This machine's name as recorded in locks."""
-    import socket  # here, not at the top: start-up imports this module and rarely needs a host name
-
-    return socket.gethostname() or "unknown-host"
-
-
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (nothing to do on Windows)."""
     if sys.platform == "win32":
         return
     with contextlib.suppress(OSError):
@@ -61,22 +98,20 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def _sha256(path: Path) -> str:
-    import hashlib  # on first use: start-up imports this module, hashing waits
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def save_failure(path: Path, exc: BaseException, *, edits_kept: bool = True) -> errors.CouldNotSave:
+def save_failure(path: Path, exc: BaseException, *, edits_kept: bool = True) -> errors.WorkbenchError:
     """Turn an OS or SQLite write failure into one clear sentence.
 
     ``edits_kept``: the failure was writing edits (the working copy keeps them and they are written
-    later); False for exports, copies and new files, where nothing is pending.
+    later — or, in an unattended run, nothing was written); False for exports, copies and new files,
+    where nothing is pending. A value SQLite refuses to store (a clashing id, a text over its length
+    limit) is the input's fault, not the disk's: :class:`errors.ValidationError`, worded so.
     """
+    if isinstance(exc, sqlite3.IntegrityError):
+        return errors.ValidationError(f"Nothing was changed: the input clashes with what is already in the "
+                                      f"workbench ({exc}).")
+    if isinstance(exc, sqlite3.Error) and ("too big" in str(exc).lower() or isinstance(exc, sqlite3.DataError)):
+        return errors.ValidationError("Nothing was changed: a text or picture is too large to store (the "
+                                      f"limit is {db.MAX_VALUE_BYTES // 1_000_000} MB per value).")
     reason = "the disk is full"
     if isinstance(exc, OSError):
         if exc.errno in (errno.EACCES, errno.EPERM):
@@ -93,8 +128,15 @@ def save_failure(path: Path, exc: BaseException, *, edits_kept: bool = True) -> 
             reason = "the folder cannot be written to"
         elif "full" not in text and "disk i/o" not in text:
             reason = str(exc)
-    tail = " Your edits are kept and will be saved when it becomes possible." if edits_kept else ""
-    return errors.CouldNotSave(str(path), f"Could not save {path}: {reason}.{tail}")
+    return errors.CouldNotSave(str(path), f"Could not save {path}: {reason}.{_edits_tail(edits_kept)}")
+
+
+def _edits_tail(edits_kept: bool) -> str:
+    """What became of the edits, for a message about a failed save."""
+    if not edits_kept:
+        return ""
+    return " Nothing was written to it." if unattended() else \
+        " Your edits are kept and will be saved when it becomes possible."
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -106,160 +148,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-
-
-# ---------------------------------------------------------------------------------------------
-# Identity of the user's file: has someone replaced it since we opened it?
-
-
-@dataclass(frozen=True)
-class Identity:
-    """What we knew about the user's file when we last read or wrote it."""
-
-    inode: int
-    size: int
-    mtime_ns: int
-    sha256: str
-    #: The inode's change time: unlike the mtime, no tool can set it back, so an in-place rewrite
-    #: that restores the mtime (``rsync --inplace -t``) is still noticed. 0 in older state files.
-    ctime_ns: int = 0
-
-    @classmethod
-    def of(cls, path: Path, sha256: str | None = None) -> Identity:
-        """Stat (and hash, unless given) the file."""
-        st = os.stat(path)
-        return cls(st.st_ino, st.st_size, st.st_mtime_ns, sha256 or _sha256(path), st.st_ctime_ns)
-
-    def still_matches(self, path: Path) -> bool:
-        """True when the file on disk is the one we know (same bytes; a mere touch is fine).
-
-        The cheap test (same inode, size, mtime and ctime) settles the usual case; anything else is
-        decided by the content hash, so a file replaced by identical bytes is not a conflict.
-        """
-        try:
-            st = os.stat(path)
-        except OSError:
-            return False
-        if (st.st_ino, st.st_size, st.st_mtime_ns) == (self.inode, self.size, self.mtime_ns) \
-                and self.ctime_ns in (0, st.st_ctime_ns):
-            return True
-        if st.st_size != self.size:
-            return False
-        try:
-            return _sha256(path) == self.sha256
-        except OSError:
-            return False
-
-
-# ---------------------------------------------------------------------------------------------
-# Lock file beside the user's file
-
-
-def lock_path(path: Path) -> Path:
-    """The lock file for a workbench: ``.~lock.NAME#`` beside it (the office-suite convention)."""
-    return path.with_name(f"{LOCK_PREFIX}{path.name}{LOCK_SUFFIX}")
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
-def read_holder(path: Path) -> Holder | None:
-    """Who holds ``path`` (from its lock file), or None when nobody does."""
-    lp = lock_path(path)
-    try:
-        raw = lp.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError:
-        return Holder("someone", "unknown machine", 0, "")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-        return Holder(str(data["user"]), str(data["host"]), int(data["pid"]), str(data["since"]),
-                      str(data.get("app", "")))
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return Holder("someone", "unknown machine", 0, "")
-
-
-def holder_is_stale(holder: Holder) -> bool:
-    """A lock is stale only when it was written on this machine by a process that no longer runs."""
-    return holder.host == hostname() and holder.pid != os.getpid() and not _pid_alive(holder.pid)
-
-
-class Lock:
-    """The lock file we hold while a workbench is open for writing."""
-
-    def __init__(self, path: Path, holder: Holder) -> None:
-        self.path = path
-        self.holder = holder
-
-    @classmethod
-    def acquire(cls, path: Path, user: str, since: str) -> Lock:
-        """Take the lock, or raise :class:`errors.Locked` naming the holder.
-
-        A lock left by a dead process on this machine is taken over; one from another machine
-        never is (we cannot tell whether that process still runs).
-        """
-        from workbench import __version__
-
-        holder = Holder(user, hostname(), os.getpid(), since, f"{APP_ID} {__version__}")
-        payload = json.dumps(asdict(holder)).encode("utf-8")
-        lp = lock_path(path)
-        for _attempt in range(3):
-            try:
-                fd = os.open(lp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                existing = read_holder(path)
-                if existing is None:
-                    continue  # released meanwhile: try again
-                if existing.pid == 0 and existing.user == "someone":
-                    # Unreadable lock: stale only if it is old (a holder may be writing it right now).
-                    with contextlib.suppress(OSError):
-                        import time
-
-                        if time.time() - lp.stat().st_mtime > 30:
-                            lp.unlink()
-                            continue
-                    raise errors.Locked(str(path), existing) from None
-                if holder_is_stale(existing):
-                    with contextlib.suppress(FileNotFoundError):
-                        lp.unlink()
-                    continue
-                raise errors.Locked(str(path), existing) from None
-            except OSError as exc:
-                raise errors.CouldNotSave(
-                    str(path), f"{path} cannot be opened for editing here ({exc.strerror or exc}); "
-                    "open it read-only or save a copy elsewhere.") from None
-            try:
-                os.write(fd, payload)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            return cls(path, holder)
-        raise errors.Locked(str(path), read_holder(path) or Holder("someone", "unknown machine", 0, ""))
-
-    def release(self) -> None:
-        """Remove the lock file if it is still ours."""
-        current = read_holder(self.path)
-        if current is not None and current.pid == self.holder.pid and current.host == self.holder.host \
-                and current.since == self.holder.since:
-            with contextlib.suppress(OSError):
-                lock_path(self.path).unlink()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,6 +171,9 @@ class WorkingState:
     #: The identity of a write-back about to be renamed over the user's file: if the process dies
     #: between the rename and the next state save, recovery still knows the file is ours.
     pending: Identity | None = None
+    #: Made by an unattended (command-line) run: if it was killed, its edits are set aside, never
+    #: recovered into a later run (see :func:`set_unattended`).
+    unattended: bool = False
 
     def to_json(self) -> bytes:
         """Serialise."""
@@ -292,11 +188,11 @@ class WorkingState:
         pending = data.get("pending")
         return cls(str(data["source"]), Identity(**ident) if ident else None, bool(data["dirty"]),
                    str(data.get("host", "")), int(data.get("pid", 0)),
-                   Identity(**pending) if pending else None)
+                   Identity(**pending) if pending else None, bool(data.get("unattended", False)))
 
 
 def working_dir_for(path: Path, base: Path | None = None) -> Path:
-    """The private folder holding the working copy of ``path``."""
+    """The private folder holding the working copy of ``path`` (the real file: see :func:`files.resolve`)."""
     import hashlib  # on first use: start-up imports this module, hashing waits
 
     key = hashlib.sha1(str(path.absolute()).encode("utf-8")).hexdigest()[:20]
@@ -304,11 +200,13 @@ def working_dir_for(path: Path, base: Path | None = None) -> Path:
 
 
 def copy_with_hash(src: Path, dst: Path) -> str:
-    """Copy bytes from ``src`` to ``dst`` (fsynced) and return the source's SHA-256."""
+    """Copy bytes from ``src`` (a regular file) to a new private file ``dst`` (fsynced); return the
+    source's SHA-256."""
     import hashlib  # on first use: start-up imports this module, hashing waits
 
     digest = hashlib.sha256()
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
+    with os.fdopen(files.open_regular(src), "rb") as fin, \
+            os.fdopen(os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fout:
         for chunk in iter(lambda: fin.read(1 << 20), b""):
             digest.update(chunk)
             fout.write(chunk)
@@ -341,13 +239,17 @@ class WorkingCopy:
 
     @classmethod
     def find_recoverable(cls, source: Path, base: Path | None = None) -> WorkingCopy | None:
-        """A working copy left dirty by a session that ended without writing back, if any."""
+        """A working copy left dirty by a session that ended without writing back, if any.
+
+        One left by an unattended run is not: that run ended without success, and its edits are not
+        for a later run to write (:meth:`start` sets them aside instead).
+        """
         folder = working_dir_for(source, base)
         try:
             state = WorkingState.from_json((folder / cls.STATE).read_bytes())
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if not state.dirty or not (folder / cls.FILE).exists():
+        if not state.dirty or state.unattended or not (folder / cls.FILE).exists():
             return None
         if state.host == hostname() and state.pid != os.getpid() and _pid_alive(state.pid):
             return None  # another live session on this machine owns it
@@ -363,14 +265,22 @@ class WorkingCopy:
         """Copy the user's file into a fresh working copy (discarding any clean leftover)."""
         folder = working_dir_for(source, base)
         _keep_unsaved_leftover(folder, base)
-        folder.mkdir(parents=True, exist_ok=True)
+        files.private_folder(folder)
         for leftover in folder.iterdir():
             with contextlib.suppress(OSError):
                 leftover.unlink()
         target = folder / cls.FILE
-        sha = copy_with_hash(source, target)
-        identity = Identity.of(source, sha)
-        state = WorkingState(str(source.absolute()), identity, False, hostname(), os.getpid())
+        # The identity is the stat of the file we copy, taken through a descriptor before copying: a
+        # file replaced meanwhile then differs from it, instead of lending its stat to our hash.
+        fd = files.open_regular(source)
+        try:
+            opened = os.fstat(fd)
+            sha = copy_with_hash(source, target)
+        finally:
+            os.close(fd)
+        identity = Identity.of_stat(opened, sha)
+        state = WorkingState(str(source.absolute()), identity, False, hostname(), os.getpid(),
+                             unattended=unattended())
         wc = cls(source, folder, state)
         wc._save_state()
         return wc
@@ -379,6 +289,7 @@ class WorkingCopy:
         """Take over a recovered working copy for this process (it stays dirty until written back)."""
         self.state.pid = os.getpid()
         self.state.host = hostname()
+        self.state.unattended = unattended()
         self._generation = 1  # there are edits to write
         self._save_state()
 
@@ -400,7 +311,9 @@ class WorkingCopy:
         """Replace the user's file with the working copy, atomically. Returns False if nothing to do.
 
         Raises :class:`errors.ChangedOnDisk` when someone replaced the file since we opened it
-        (unless ``force``), and :class:`errors.CouldNotSave` when the disk or folder refuses.
+        (unless ``force``) — :class:`ChangedWhileSaving`, with ours written beside theirs, when that
+        happened during this write-back — :class:`errors.CouldNotSave` when the disk or folder
+        refuses, and :class:`InUseElsewhere` when another SQLite program's side file lies beside it.
         """
         with self._lock:
             generation = self._generation
@@ -408,16 +321,19 @@ class WorkingCopy:
                 return False
             identity = self.state.identity
         if not force and identity is not None and not identity.still_matches(self.source):
+            advice = "nothing was written to it." if unattended() else \
+                "your edits are kept: save them as a copy, or merge the other version in."
             raise errors.ChangedOnDisk(
-                str(self.source), f"{self.source} was changed by someone else since it was opened. "
-                "Your edits are kept: save them as a copy, or merge the other version in.")
+                str(self.source), f"{self.source} was changed by someone else since it was opened; {advice}")
+
         def record_pending(pending: Identity) -> None:
             with self._lock:
                 self.state.pending = pending
                 self._save_state()
 
         try:
-            new_identity = replace_with_copy_of(self.path, self.source, before_rename=record_pending)
+            new_identity = replace_with_copy_of(self.path, self.source, before_rename=record_pending,
+                                                expected=None if force else identity, own_file=True)
         except BaseException:
             with self._lock:
                 if self.state.pending is not None:
@@ -435,12 +351,18 @@ class WorkingCopy:
         return True
 
     def discard(self) -> None:
-        """Delete the working copy (after a successful final write-back)."""
+        """Delete the working copy (after a successful final write-back, or an unattended failure)."""
         for name in (self.FILE, self.FILE + "-wal", self.FILE + "-shm", self.FILE + "-journal", self.STATE):
             with contextlib.suppress(OSError):
                 (self.folder / name).unlink()
         with contextlib.suppress(OSError):
             self.folder.rmdir()
+
+
+def _pid_alive(pid: int) -> bool:
+    from workbench.store.sqlite.lockfile import _pid_alive as alive
+
+    return alive(pid)
 
 
 def _host_key() -> str:
@@ -501,7 +423,7 @@ def _keep_unsaved_leftover(folder: Path, base: Path | None) -> None:
         return
     aside = (base or data_dir()) / "unsaved" / f"{folder.name}-{os.urandom(4).hex()}"
     with contextlib.suppress(OSError):
-        aside.parent.mkdir(parents=True, exist_ok=True)
+        files.private_folder(aside.parent)
         os.replace(folder, aside)
 
 
@@ -526,10 +448,10 @@ def backup_into(src: Path, dst: Path, *, immutable: bool = False) -> None:
 
     ``immutable`` reads a user's file without taking locks or looking for journals (nothing written).
     """
-    # Create the file ourselves first: a read-only folder or a full disk then fails with a precise
-    # OSError (EROFS, EACCES, ENOSPC) rather than SQLite's vague "unable to open database file".
-    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    os.close(fd)
+    # Create the file ourselves first (with the umask, as any program would): a read-only folder or a
+    # full disk then fails with a precise OSError (EROFS, EACCES, ENOSPC) rather than SQLite's vague
+    # "unable to open database file".
+    files.create_new(dst)
     source = db.connect(src, readonly=True, immutable=immutable)
     try:
         dest = db.create_file(dst)
@@ -542,23 +464,41 @@ def backup_into(src: Path, dst: Path, *, immutable: bool = False) -> None:
         source.close()
 
 
-def remove_stale_journals(target: Path) -> None:
-    """Delete rollback journals / WAL files lying beside ``target`` before a new file replaces it.
+def _kept_copy_path(target: Path) -> Path:
+    from datetime import datetime
 
-    Our files are never written in place, so such a journal belongs to the old file (or to another
-    file altogether); left there, any SQLite program opening the new file would roll it back into
-    it and destroy it.
-    """
-    for suffix in ("-journal", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            Path(str(target) + suffix).unlink()
+    stamp = datetime.now().strftime("%Y-%m-%d %H%M%S")
+    return target.with_name(f"{target.stem} (my edits {stamp}){target.suffix}")
 
 
-def finish_replace(tmp: Path, target: Path,
-                   before_rename: Callable[[Identity], None] | None = None) -> Identity:
+def _keep_as_copy(tmp: Path, target: Path) -> Path | None:
+    """Move a finished temp to a visible copy beside ``target`` that clobbers nothing; its path."""
+    first = _kept_copy_path(target)
+    for n in range(1, 100):
+        copy = first if n == 1 else first.with_name(f"{first.stem} {n}{first.suffix}")
+        try:
+            files.link_or_rename_new(tmp, copy)
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+        fsync_dir(target.parent)
+        return copy
+    return None
+
+
+def finish_replace(tmp: Path, target: Path, before_rename: Callable[[Identity], None] | None = None, *,
+                   expected: Identity | None = None, own_file: bool = False) -> Identity:
     """fsync, verify and rename a finished temporary database over ``target``; return its identity.
 
-    ``before_rename`` is told the identity the target will have, just before the rename.
+    ``own_file``: the write-back of the workbench we hold open; else an output (a copy, a hand-off)
+    that must not land on a workbench someone holds open. ``expected``: the file there must still be
+    this one, checked immediately before the rename and, where the platform swaps atomically,
+    compared after it: on a mismatch theirs stays and ours is kept beside it
+    (:class:`ChangedWhileSaving`). Either way the
+    new file takes the old one's mode and group, and a file the person may not write, or one beside
+    which another SQLite program left a side file, is refused. ``before_rename`` is told the identity
+    the target will have, just before the rename.
     """
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
@@ -568,23 +508,72 @@ def finish_replace(tmp: Path, target: Path,
         db.check_integrity(check, str(tmp))
     finally:
         check.close()
-    sha = _sha256(tmp)
+    sha = files.file_sha256(tmp)
+    # A journal beside the target would be rolled into the new file by the next SQLite program to
+    # open it: it belongs to someone else's transaction — refuse, and leave it alone.
+    files.refuse_side_files(target)
+    files.refuse_unwritable(target, tail=_edits_tail(own_file))
+    if not own_file:
+        refuse_if_held(target)
+    files.keep_permissions(target, tmp)
+    if expected is not None and not expected.still_matches(target):
+        raise ChangedWhileSaving(str(target), _keep_as_copy(tmp, target))
     if before_rename is not None:
         before_rename(Identity.of(tmp, sha))
-    remove_stale_journals(target)
-    os.replace(tmp, target)
-    _fsync_dir(target.parent)
-    return Identity.of(target, sha)
+    # Our new file's identity comes from a descriptor, after the rename: a stat of the *path* could
+    # describe a file someone put there a moment later, and the next check would take theirs for ours.
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        if expected is not None and os.path.lexists(target) and files.exchange(tmp, target):
+            # What we renamed over now lies at ``tmp``: if it is not the file we opened, someone
+            # replaced it in the last moment — swap theirs back and keep ours as a copy.
+            if not expected.is_file_at(tmp):
+                fsync_dir(target.parent)
+                _swap_back(tmp, target)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        else:
+            os.replace(tmp, target)
+        fsync_dir(target.parent)
+        return Identity.of_stat(os.fstat(fd), sha)
+    finally:
+        os.close(fd)
+
+
+def _swap_back(tmp: Path, target: Path) -> None:
+    """After a swap displaced someone else's file: put theirs back, keep ours beside it; raise."""
+    try:
+        swapped = files.exchange(tmp, target)
+    except OSError:
+        swapped = False
+    if swapped:
+        raise ChangedWhileSaving(str(target), _keep_as_copy(tmp, target), swapped_back=True)
+    # Could not swap back (the target vanished meanwhile): ours stays at the target, theirs is kept
+    # beside it under a name that says so.
+    theirs = target.with_name(f"{target.stem} (replaced version){target.suffix}")
+    try:
+        files.link_or_rename_new(tmp, theirs)
+    except OSError:
+        theirs = tmp
+    raise errors.ChangedOnDisk(str(target), f"{target} was replaced by someone else while your edits were being "
+                               f"saved; yours are at {target}, theirs were kept at {theirs}.")
 
 
 def replace_with_copy_of(src: Path, target: Path, *, immutable: bool = False,
-                         before_rename: Callable[[Identity], None] | None = None) -> Identity:
-    """Atomically replace ``target`` with a consistent copy of database ``src``."""
+                         before_rename: Callable[[Identity], None] | None = None,
+                         expected: Identity | None = None, own_file: bool = False) -> Identity:
+    """Atomically replace ``target`` with a consistent copy of database ``src`` (see :func:`finish_replace`).
+
+    A copy the person asked for (not ``own_file``) may name a link: the real file it points to is
+    replaced and the link stays.
+    """
     try:
+        if not own_file:
+            target = files.output_path(target)
         with temp_beside(target) as tmp:
             backup_into(src, tmp, immutable=immutable)
-            return finish_replace(tmp, target, before_rename)
+            return finish_replace(tmp, target, before_rename, expected=expected, own_file=own_file)
     except errors.WorkbenchError:
         raise
     except (OSError, sqlite3.Error) as exc:
-        raise save_failure(target, exc) from None
+        raise save_failure(target, exc, edits_kept=own_file) from None

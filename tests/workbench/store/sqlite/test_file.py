@@ -198,14 +198,14 @@ def test_crash_recovery_from_the_working_copy(wb_path: Path, ctx: Context, _priv
     wb = Workbench.open(wb_path, ctx)
     wb.execute(C.CreatePersona({"name": "Survivor"}))
     # Simulate a crash: no write-back, no lock release; the lock names a dead process.
-    wb.engine.dispose()
+    wb.store.dispose()
     lock = storage.lock_path(wb_path)
     data = lock.read_text().replace(f'"pid": {os.getpid()}', '"pid": 999999')
     lock.write_text(data)
     state = storage.working_dir_for(wb_path) / "state.json"
     state.write_text(state.read_text().replace(f'"pid": {os.getpid()}', '"pid": 999999'))
     with Workbench.open(wb_path, ctx) as again:
-        assert again.recovered is True
+        assert again.file.recovered is True
         assert [p.name for p in again.persona_summaries()] == ["Survivor"]
     with Workbench.open(wb_path, ctx, readonly=True) as final:
         assert [p.name for p in final.persona_summaries()] == ["Survivor"]
@@ -278,9 +278,9 @@ def test_deferred_open_of_a_held_file_is_refused(sample_path: Path, ctx: Context
 
 def test_big_read_only_files_skip_quick_check_but_damage_still_reads_as_damaged(
         tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbench import session as session_module
+    from workbench.store.sqlite import host
 
-    monkeypatch.setattr(session_module, "READONLY_CHECK_MAX_BYTES", 0)
+    monkeypatch.setattr(host, "READONLY_CHECK_MAX_BYTES", 0)  # where FileHost.open reads it
     bad = _make_bad(tmp_path, "corrupt", sample_path)
     before = digest(bad)
     with pytest.raises(errors.Damaged):

@@ -94,11 +94,94 @@ def test_live_local_process_lock_is_respected(wb_path: Path, ctx: Context) -> No
         pass
 
 
-def test_garbage_lock_file_counts_as_held_when_fresh(wb_path: Path, ctx: Context) -> None:
+def test_garbage_lock_file_is_held_until_someone_confirms(wb_path: Path, ctx: Context) -> None:
+    """Stale-but-confirm: an unreadable lock is never taken over silently, and never blocks forever."""
     storage.lock_path(wb_path).write_text("not json")
-    with pytest.raises(errors.Locked):
-        Workbench.open(wb_path, ctx)
     old = 1_000_000
     os.utime(storage.lock_path(wb_path), (old, old))
+    with pytest.raises(storage.LockUnreadable) as info:
+        Workbench.open(wb_path, ctx)
+    assert isinstance(info.value, errors.Locked)  # the app offers read-only, as for any held file
+    assert storage.lock_path(wb_path).name in str(info.value) and "unknown machine" not in str(info.value)
+    assert storage.break_lock(wb_path) is True  # the person confirmed: nobody has it open
     with Workbench.open(wb_path, ctx):
         pass
+
+
+def _malformed(path: Path, kind: str) -> None:
+    lock = storage.lock_path(path)
+    if kind == "huge-pid":
+        _plant_lock(path, pid=2_147_483_648)
+    elif kind == "negative-pid":
+        _plant_lock(path, pid=-5)
+    elif kind == "bool-pid":
+        _plant_lock(path, pid=True)
+    elif kind == "folder":
+        lock.mkdir()
+    elif kind == "dangling-link":
+        lock.symlink_to(path.parent / "nowhere")
+    elif kind == "link-to-a-lock":
+        real = path.parent / "elsewhere.json"
+        real.write_text(json.dumps({"user": "x", "host": "y", "pid": 1, "since": ""}))
+        lock.symlink_to(real)
+    elif kind == "fifo":
+        os.mkfifo(lock)
+    elif kind == "empty":
+        lock.write_bytes(b"")
+    elif kind == "huge":
+        lock.write_bytes(b"{" + b" " * 10_000_000 + b"}")
+    elif kind == "list":
+        lock.write_text("[1, 2, 3]")
+    elif kind == "wrong-types":
+        lock.write_text(json.dumps({"user": 1, "host": ["h"], "pid": "12", "since": None}))
+    else:
+        raise AssertionError(kind)
+
+
+MALFORMED = ["huge-pid", "negative-pid", "bool-pid", "folder", "dangling-link", "link-to-a-lock", "fifo", "empty",
+             "huge", "list", "wrong-types"]
+
+
+@pytest.mark.parametrize("kind", MALFORMED)
+def test_malformed_locks_are_one_clear_message_then_can_be_broken(wb_path: Path, kind: str) -> None:
+    """No traceback, no hang on a FIFO, no 'someone on unknown machine since .' forever."""
+    _malformed(wb_path, kind)
+    code = (
+        "import sys\n"
+        "from workbench.session import Workbench\n"
+        "from workbench.store.sqlite import storage\n"
+        "try:\n"
+        "    Workbench.open(sys.argv[1])\n"
+        "except storage.LockUnreadable as exc:\n"
+        "    print('unreadable', exc)\n"
+        "h = storage.read_holder(sys.argv[1])\n"
+        "print('holder', h.describe() if h else None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(wb_path)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=30)
+    assert out.returncode == 0, out.stderr
+    first, second = out.stdout.splitlines()
+    assert first.startswith("unreadable ") and storage.lock_path(wb_path).name in first, first
+    assert "unknown machine" not in first and "since ." not in first
+    assert second.startswith("holder ") and "since ." not in second
+    assert storage.break_lock(wb_path) is True
+    assert not os.path.lexists(storage.lock_path(wb_path))
+    with Workbench.open(wb_path):
+        pass
+
+
+def test_break_lock_never_removes_a_readable_lock(wb_path: Path, ctx: Context) -> None:
+    with Workbench.open(wb_path, ctx):
+        assert storage.break_lock(wb_path) is False
+        assert storage.read_holder(wb_path) is not None
+
+
+def test_holder_fields_are_cleaned_of_control_characters(wb_path: Path, ctx: Context) -> None:
+    _plant_lock(wb_path, host="agency\x1b[31m-laptop\x07", user="m\x1b]0;pwned\x07aria\u202e" + "x" * 3000)
+    with pytest.raises(errors.Locked) as info:
+        Workbench.open(wb_path, ctx)
+    message = str(info.value)
+    assert "\x1b" not in message and "\x07" not in message and "\u202e" not in message
+    assert len(message) < 1000
+    holder = storage.read_holder(wb_path)
+    assert holder is not None and holder.host == "agency[31m-laptop" and holder.user.startswith("m]0;pwnedaria")

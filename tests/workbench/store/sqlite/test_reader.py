@@ -11,6 +11,7 @@ import pytest
 
 from workbench.domain import errors
 from workbench.domain.values import Context
+from workbench.read import personas as read_personas
 from workbench.schema import fileformat, model
 from workbench.session import Workbench
 from workbench.store.sqlite import reader, storage
@@ -31,11 +32,13 @@ def test_reader_answers_like_the_session(sample_path: Path) -> None:
         assert look.channels() == wb.channels()
         assert look.persona_order() == [p.id for p in wb.persona_summaries()]
         assert look.persona_summaries_for(look.persona_order()) == wb.persona_summaries()
-        assert look.read(reader.message_counts_by_channel) == wb.message_counts_by_channel()
+        assert look.message_counts_by_channel() == wb.message_counts_by_channel()
+        assert look.coverage_counts() == wb.coverage_counts()
+        assert look.read(read_personas.persona_count) == wb.persona_count()  # any plain read runs
         assert look.search("paperwork") == wb.search("paperwork")
         first = look.persona_order()[0]
         assert look.portrait(first) == wb.portrait(first)
-        kinds = look.read(reader.term_kinds)
+        kinds = look.term_kinds()
         assert sum(kinds.values()) == len(wb.terms())
         assert kinds["avoid"] == sum(1 for t in wb.terms() if t.kind == "avoid")
 
@@ -91,9 +94,9 @@ def test_first_look_read_only_takes_no_lock(sample_path: Path, ctx: Context) -> 
 
 def test_first_look_defers_files_needing_a_recovery(sample_path: Path, ctx: Context) -> None:
     wb = Workbench.open(sample_path, ctx)
-    wb.working.mark_dirty() if wb.working else None
-    wb.engine.dispose()
-    wb._lock.release() if wb._lock else None  # a crash: the working copy stays behind
+    wb.file.working.mark_dirty() if wb.file.working else None
+    wb.store.dispose()
+    wb.file._lock.release() if wb.file._lock else None  # a crash: the working copy stays behind
     assert reader.first_look(sample_path, ctx) is None
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from workbench.domain.values import HIT_END, HIT_START
 from workbench.edit import commands as C
 from workbench.session import Workbench
-from workbench.store.sqlite.search import HIT_END, HIT_START, build_query
+from workbench.store.sqlite.search import build_query
 
 
 @pytest.fixture
