@@ -1,133 +1,162 @@
-"""The export generator: read the workbench, lay the playbook out persona by persona, write atomically."""
+"""The export generator: build the content model, lay it out persona by persona, write atomically.
+
+Three ways to print the same model: the playbook streamed to disk persona by persona (any size, in
+bounded memory); a pocket playbook under a page budget (laid out in memory, smaller and smaller
+until it fits — see :mod:`workbench.publish.budget`); and one-page sheets (:mod:`.sheet`).
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-from collections.abc import Iterator
-from datetime import date
+import io
+from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from workbench.domain import errors
-from workbench.domain.values import ChannelView, PersonaView
-from workbench.publish import PAPERS, PlaybookOptions
-from workbench.publish.pdf import front, styles
+from workbench.publish import budget, contents, files
+from workbench.publish.options import PAPERS, PlaybookOptions
+from workbench.publish.pdf import fonts, front, styles
 from workbench.publish.pdf.document import Meta, PlaybookDoc
 from workbench.publish.pdf.persona import PersonaPages
+from workbench.publish.summary import ExportSummary, summarise
 from workbench.store.sqlite import storage
 
 if TYPE_CHECKING:
     from workbench.session import Workbench
 
-
-def date_label(d: date) -> str:
-    """``23 November 2026`` (English month names whatever the locale: the playbook is in English)."""
-    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
-    return f"{d.day} {months[d.month - 1]} {d.year}"
+#: The largest page budget accepted (a budget is for pocket playbooks; beyond this, leave it out).
+MAX_BUDGET = 10_000
 
 
-def select_personas(wb: Workbench, opts: PlaybookOptions) -> list[PersonaView]:
-    """The personas to print, in order; raises ValidationError for unknown or (without drafts) draft ones."""
-    if opts.persona_ids is None:
-        return [p for p in wb.personas() if opts.include_drafts or p.status == "approved"]
-    wanted = list(dict.fromkeys(opts.persona_ids))
-    found = {p.id: p for p in wb.personas(ids=wanted)}
-    missing = [pid for pid in wanted if pid not in found]
-    if missing:
-        raise errors.ValidationError(f"No persona with id {missing[0]!r} in this workbench.")
-    drafts = [found[pid].name for pid in wanted if found[pid].status != "approved"]
-    if drafts and not opts.include_drafts:
-        raise errors.ValidationError(
-            f"{drafts[0]} is a draft persona; include drafts to print it.")
-    return [found[pid] for pid in wanted]
-
-
-def run(wb: Workbench, out: Path, opts: PlaybookOptions) -> Iterator[tuple[int, int]]:
-    """The generator behind :func:`workbench.publish.export_playbook`."""
+def check(opts: PlaybookOptions) -> None:
+    """Raise ValidationError for options no PDF can honour."""
     if opts.paper not in PAPERS:
         raise errors.ValidationError(f"Paper is one of {', '.join(PAPERS)}, not {opts.paper!r}.")
-    channels = wb.channels()
-    channel_filter: set[str] | None = None
-    if opts.channel_names is not None:
-        known = {c.name.casefold() for c in channels}
-        for name in opts.channel_names:
-            if name.casefold() not in known:
-                raise errors.ValidationError(f"No channel named {name!r} in this workbench.")
-        channel_filter = {n.casefold() for n in opts.channel_names}
-    personas = select_personas(wb, opts)
-    info = wb.info()
-    total = len(personas) + 3
-    yield 0, total
+    if opts.pages is not None and not 1 <= opts.pages <= MAX_BUDGET:
+        raise errors.ValidationError(f"A page budget is a number of pages from 1 to {MAX_BUDGET:,}, not {opts.pages}.")
+    if opts.pages is not None and opts.sheet:
+        raise errors.ValidationError("A page budget does not apply to one-page sheets (each persona is one page).")
+    if opts.preview_pages is not None and opts.preview_pages < 1:
+        raise errors.ValidationError("A preview shows at least one page.")
 
-    when = opts.export_date or date.today()
-    label = date_label(when)
-    title = opts.title or f"{info.name} — Persona playbook"
-    subject = "Persona playbook: " + (", ".join(p.name for p in personas[:20]) or "no personas")
-    if len(personas) > 20:
-        subject += f" and {len(personas) - 20} more"
-    meta = Meta(title=title[:500], author=info.organization[:500], subject=subject[:1000],
-                workbench_name=info.name[:300], date_label=f"Exported {label}", draft=opts.include_drafts)
-    sheet = styles.stylesheet(opts.paper)
-    tmp = out.with_name(f".{out.name}{storage.TMP_MARK}{secrets.token_hex(6)}")
-    doc = PlaybookDoc(str(tmp), sheet, meta, invariant=opts.invariant)
+
+def build(wb: Workbench, opts: PlaybookOptions) -> Generator[tuple[int, int], None, contents.Playbook]:
+    """Build the content model, yielding ``(done, total)`` where total counts every later step too:
+    each persona twice (read, then laid out), the front matter, the lingo and writing the file."""
+    building = contents.build_steps(wb, opts)
+    while True:
+        try:
+            done, count = next(building)
+        except StopIteration as finished:
+            book: contents.Playbook = finished.value
+            return book
+        yield done, 2 * count + 3
+
+
+def run(wb: Workbench, out: Path, opts: PlaybookOptions) -> Generator[tuple[int, int], None, ExportSummary]:
+    """The generator behind :func:`workbench.publish.export_playbook` for a PDF; returns the summary."""
+    check(opts)
+    book = yield from build(wb, opts)
+    if opts.sheet:
+        from workbench.publish.pdf import sheet
+
+        return (yield from sheet.write(wb, out, book, opts))
+    if opts.pages is not None:
+        return (yield from _within_budget(wb, out, book, opts, opts.pages))
+    return (yield from _streamed(wb, out, book, opts))
+
+
+def _doc(target: str | IO[bytes], book: contents.Playbook, opts: PlaybookOptions) -> PlaybookDoc:
+    m = book.metadata
+    meta = Meta(title=m.title, author=m.author, subject=m.subject, workbench_name=book.workbench_name[:300],
+                date_label=book.footer, draft=book.draft)
+    doc = PlaybookDoc(target, styles.stylesheet(opts.paper), meta, invariant=opts.invariant)
+    doc.partial = opts.preview_pages is not None
+    return doc
+
+
+def lay_out(doc: PlaybookDoc, wb: Workbench, book: contents.Playbook,
+            preview_pages: int | None = None) -> Generator[int, None, None]:
+    """Feed the whole playbook to ``doc``, yielding after the front matter, each persona and the lingo
+    (the number of steps done). With ``preview_pages``, stops once that many pages are laid out."""
+    sheet = doc.sheet
+    doc.begin(cover=book.cover is not None)
+    flow = front.cover(sheet, book.cover, logo=book.logo, draft=book.draft) if book.cover is not None else []
+    if book.contents:
+        flow += front.contents(sheet, book.contents)
+    if book.narrative:
+        flow += front.narrative(sheet, book.narrative)
+    doc.feed(flow)
+    yield 1
+
+    pages = PersonaPages(sheet)
+    for n, section in enumerate(book.personas, start=1):
+        if preview_pages is not None and doc.canv.getPageNumber() > preview_pages:
+            return
+        # One persona at a time: its portrait and flowables are dropped once laid out.
+        portrait = wb.portrait(section.portrait_id) if section.portrait_id else None
+        doc.feed(pages.build(section, portrait))
+        yield 1 + n
+    if book.lingo is not None and (preview_pages is None or doc.canv.getPageNumber() <= preview_pages):
+        doc.feed(front.lingo(sheet, book.lingo))
+    yield len(book.personas) + 2
+
+
+def _streamed(wb: Workbench, out: Path, book: contents.Playbook,
+              opts: PlaybookOptions) -> Generator[tuple[int, int], None, ExportSummary]:
+    """Lay out straight into a temporary file beside ``out`` (memory stays bounded), then rename it."""
+    count = len(book.personas)
+    total = 2 * count + 3
+    tmp = files.temporary_beside(out)
+    doc = _doc(str(tmp), book, opts)
     finished = False
     try:
-        doc.begin()
-        doc.feed(front.cover(sheet, name=info.name, organization=info.organization, logo=wb.logo(),
-                             personas=personas, date_label=label, draft=opts.include_drafts,
-                             stats=_stats(wb, personas, channels, channel_filter)))
-        entries: list[front.TocEntry] = []
-        if info.narrative.strip():
-            entries.append(front.TocEntry("narrative", "Brand narrative", "Who we are and how we sound", False))
-        keys = [f"persona-{i + 1}" for i in range(len(personas))]
-        for key, p in zip(keys, personas, strict=True):
-            sub = " · ".join(x for x in (p.role, p.organization) if x.strip())
-            if p.status != "approved":
-                sub = (sub + " · " if sub else "") + "DRAFT"
-            entries.append(front.TocEntry(key, p.name, sub, True))
-        entries.append(front.TocEntry("lingo", "Lingo", "Say this — not that, and definitions", False))
-        flow = front.contents(sheet, entries)
-        if info.narrative.strip():
-            flow += front.narrative(sheet, info.narrative)
-        doc.feed(flow)
-        yield 1, total
-
-        pages = PersonaPages(sheet, channels, opts.include_drafts, channel_filter)
-        for n, (key, p) in enumerate(zip(keys, personas, strict=True), start=1):
-            # One persona at a time: its portrait and flowables are dropped once laid out.
-            doc.feed(pages.build(p, n, key, wb.portrait(p.id) if p.has_portrait else None,
-                                 wb.messages(persona_id=p.id), wb.objections(persona_id=p.id)))
-            yield 1 + n, total
-
-        selected = {p.id for p in personas}
-        terms = [t for t in wb.terms() if t.persona_id is None or t.persona_id in selected]
-        doc.feed(front.lingo(sheet, terms, {p.id: p.name for p in personas}))
-        yield total - 1, total
-
+        for step in lay_out(doc, wb, book, opts.preview_pages):
+            yield count + step, total
         try:
             doc.finish()
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, out)
         except OSError as exc:
             raise storage.save_failure(out, exc, edits_kept=False) from None
+        files.commit(tmp, out)
         finished = True
         yield total, total
     finally:
         if not finished:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            files.discard(tmp)
+    return summarise(book, out, doc.page_count, fonts.missing)
 
 
-def _stats(wb: Workbench, personas: list[PersonaView], channels: list[ChannelView], channel_filter: set[str] | None
-           ) -> list[tuple[int, str]]:
-    """The cover's key figures."""
-    shown = [c for c in channels if channel_filter is None or c.name.casefold() in channel_filter]
-    selected = {p.id for p in personas}
-    terms = sum(1 for t in wb.terms() if t.persona_id is None or t.persona_id in selected)
-    return [(len(personas), "personas" if len(personas) != 1 else "persona"),
-            (len(shown), "channels" if len(shown) != 1 else "channel"),
-            (terms, "lingo terms" if terms != 1 else "lingo term")]
+def _within_budget(wb: Workbench, out: Path, book: contents.Playbook, opts: PlaybookOptions,
+                   budget_pages: int) -> Generator[tuple[int, int], None, ExportSummary]:
+    """Lay out smaller and smaller playbooks in memory until one fits ``budget_pages``; write that one.
+
+    A pocket playbook is small, so holding it in memory is cheap; each try is one layout pass.
+    """
+    count = len(book.personas)
+    total = 2 * count + 3
+    needed = 0
+    first = True
+    for candidate in budget.trimmed(book):
+        buffer = io.BytesIO()
+        doc = _doc(buffer, candidate, opts)
+        for step in lay_out(doc, wb, candidate):
+            yield (count + step if first else total - 1), total
+        first = False
+        doc.finish()
+        needed = doc.page_count
+        if needed <= budget_pages:
+            tmp = files.temporary_beside(out)
+            finished = False
+            try:
+                files.write(tmp, out, buffer.getvalue())
+                finished = True
+            finally:
+                if not finished:
+                    files.discard(tmp)
+            yield total, total
+            return summarise(candidate, out, needed, fonts.missing)
+    personas = f"{count} persona{'s' if count != 1 else ''}"
+    raise errors.ValidationError(
+        f"{budget_pages} page{'s are' if budget_pages != 1 else ' is'} too few for {personas}: even without "
+        f"the cover, contents, narrative, lingo and messages, the essentials take {needed} pages. "
+        "Allow more pages or choose fewer personas.")

@@ -10,27 +10,32 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Table
 
 from workbench.domain import errors, images
-from workbench.publish.pdf import fonts
 from workbench.publish.pdf.styles import ACCENT, ACCENT_SOFT, RULE, TINT, color, table_style
 
 #: Images are scaled to at most this many pixels on their long side before embedding.
 MAX_IMAGE_PIXELS_SIDE = 700
+#: A JPEG up to twice that size and this many bytes is embedded as it is (decoding and re-encoding it
+#: would cost more than it saves).
+PASS_THROUGH_BYTES = 160_000
 #: Larger images (in pixels) are not decoded at all: a placeholder is shown instead.
 MAX_DECODE_PIXELS = 40_000_000
 
 
-def load_image(data: bytes | None) -> ImageReader | None:
-    """PNG/JPEG bytes → a small RGB image ready to embed, or None if unusable (never raises)."""
+def load_image(data: bytes | None, max_side: int = MAX_IMAGE_PIXELS_SIDE) -> ImageReader | None:
+    """PNG/JPEG bytes → an RGB image of at most ``max_side`` pixels a side, ready to embed, or None if
+    unusable (never raises)."""
     if not data:
         return None
     try:
         width, height = images.dimensions(data)
         if width * height > MAX_DECODE_PIXELS:
             return None
+        if images.kind(data) == "jpeg" and max(width, height) <= 2 * max_side and len(data) <= PASS_THROUGH_BYTES:
+            return ImageReader(io.BytesIO(data))  # small enough already: embedded as it is, not re-encoded
         from PIL import Image
 
         with Image.open(io.BytesIO(data)) as im:
-            im.draft("RGB", (MAX_IMAGE_PIXELS_SIDE, MAX_IMAGE_PIXELS_SIDE))  # cheap JPEG downscale
+            im.draft("RGB", (max_side, max_side))  # cheap JPEG downscale
             im.load()
             if im.mode in ("RGBA", "LA", "P", "PA"):
                 rgba = im.convert("RGBA")
@@ -39,7 +44,7 @@ def load_image(data: bytes | None) -> ImageReader | None:
                 out = flat
             else:
                 out = im.convert("RGB")
-            out.thumbnail((MAX_IMAGE_PIXELS_SIDE, MAX_IMAGE_PIXELS_SIDE))
+            out.thumbnail((max_side, max_side))
             buf = io.BytesIO()
             out.save(buf, "JPEG", quality=88, optimize=False)
         buf.seek(0)
@@ -50,20 +55,13 @@ def load_image(data: bytes | None) -> ImageReader | None:
         return None
 
 
-def initials(name: str) -> str:
-    """Up to two initials for a portrait placeholder (letters the sans face can show)."""
-    words = [w for w in fonts.visible(name).split() if w[:1].isalnum() and not w.endswith(".")]
-    letters = "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
-    return letters or "•"
-
-
 class Portrait(Flowable):  # type: ignore[misc]
-    """A square portrait with rounded corners, or a monogram tile when there is no usable image."""
+    """A square portrait with rounded corners, or a tile with the persona's initials (any script)."""
 
-    def __init__(self, image: ImageReader | None, name: str, size: float) -> None:
+    def __init__(self, image: ImageReader | None, initials: Flowable, size: float) -> None:
         super().__init__()
         self.image = image
-        self.name = name
+        self.initials = initials
         self.size = size
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -71,7 +69,7 @@ class Portrait(Flowable):  # type: ignore[misc]
         return self.size, self.size
 
     def draw(self) -> None:
-        """Clip to a rounded square; cover-fit the image, else draw the initials."""
+        """Clip to a rounded square; cover-fit the image, else draw the initials centred."""
         canv = self.canv
         s = self.size
         canv.saveState()
@@ -86,17 +84,9 @@ class Portrait(Flowable):  # type: ignore[misc]
         else:
             canv.setFillColor(color(ACCENT_SOFT))
             canv.rect(0, 0, s, s, stroke=0, fill=1)
-            text = initials(self.name)
-            canv.setFillColor(color(ACCENT))
-            size = s * 0.36
-            face = fonts.SERIF_BOLD if all(ord(c) in _serif_cov() for c in text) else fonts.SANS_BOLD
-            canv.setFont(face, size)
-            canv.drawCentredString(s / 2, s / 2 - size * 0.36, fonts.visible(text, face) or "•")
+            _, h = self.initials.wrap(s, s)
+            self.initials.drawOn(canv, 0, (s - h) / 2)
         canv.restoreState()
-
-
-def _serif_cov() -> frozenset[int]:
-    return fonts._load(fonts.SERIF_BOLD)
 
 
 class Logo(Flowable):  # type: ignore[misc]

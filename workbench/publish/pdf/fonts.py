@@ -1,11 +1,14 @@
 """The playbook's fonts: registered from ``resources/fonts``, chosen per run of text by glyph coverage.
 
 reportlab has no per-glyph fallback, so text is split into runs by which registered font has each
-glyph: the style's own DejaVu face first, Noto Sans Arabic / Hebrew for those scripts (preferred even
-where DejaVu has a glyph, because they join and shape properly), Droid Sans Fallback for CJK; anything
-no font covers (emoji, private use) is dropped rather than printed as a missing-glyph box. Right-to-left
-order and Arabic joining are left to reportlab 5's shaping path (``ParagraphStyle(shaping=1)``, backed
-by uharfbuzz), which reorders per laid-out line — more correct than reordering before line breaking.
+glyph: the style's own DejaVu face first, then the font made for the script — Noto Sans Arabic /
+Hebrew / Devanagari / Thai (preferred even where DejaVu has a glyph, because they shape properly),
+NanumGothic for Hangul, Droid Sans Fallback for Chinese and Japanese, Symbola for emoji and symbols.
+What no bundled font has cannot be printed: :func:`missing` names it, so the export can report it
+(field and characters) instead of losing it silently.
+
+Complex scripts are shaped by uharfbuzz through reportlab (``ParagraphStyle(shaping=1)``; see
+:mod:`shaping`); right-to-left lines are put in visual order by :mod:`bidi`.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from workbench import resources
+from workbench.publish.pdf import bidi, shaping
 
 SANS = "PWSans"
 SANS_BOLD = "PWSans-Bold"
@@ -33,7 +37,17 @@ ARABIC = "PWArabic"
 ARABIC_BOLD = "PWArabic-Bold"
 HEBREW = "PWHebrew"
 HEBREW_BOLD = "PWHebrew-Bold"
+DEVANAGARI = "PWDevanagari"
+DEVANAGARI_BOLD = "PWDevanagari-Bold"
+THAI = "PWThai"
+THAI_BOLD = "PWThai-Bold"
+HANGUL = "PWHangul"
 CJK = "PWCJK"
+SYMBOLS = "PWSymbols"
+#: Code (fenced and indented blocks, inline code): DejaVu Sans Mono.
+MONO = "PWMono"
+#: Inline code's colour (a code block sets its own).
+CODE_COLOR = "#8a3b12"
 
 _FILES: dict[str, str] = {
     SANS: "DejaVuSans.ttf",
@@ -46,8 +60,20 @@ _FILES: dict[str, str] = {
     ARABIC_BOLD: "NotoSansArabic-Bold.ttf",
     HEBREW: "NotoSansHebrew-Regular.ttf",
     HEBREW_BOLD: "NotoSansHebrew-Bold.ttf",
+    DEVANAGARI: "NotoSansDevanagari-Regular.ttf",
+    DEVANAGARI_BOLD: "NotoSansDevanagari-Bold.ttf",
+    THAI: "NotoSansThai-Regular.ttf",
+    THAI_BOLD: "NotoSansThai-Bold.ttf",
+    HANGUL: "NanumGothic.ttf",  # Regular only: its Bold would add 4.6 MB for headings alone
     CJK: "DroidSansFallbackFull.ttf",
+    SYMBOLS: "Symbola.ttf",
+    MONO: "DejaVuSansMono.ttf",
 }
+#: Each fallback font's bold face (itself where only one weight is bundled).
+_BOLD_OF: dict[str, str] = {ARABIC: ARABIC_BOLD, HEBREW: HEBREW_BOLD, DEVANAGARI: DEVANAGARI_BOLD,
+                            THAI: THAI_BOLD, HANGUL: HANGUL, CJK: CJK, SYMBOLS: SYMBOLS}
+#: Every font, in the order :func:`missing` asks them (cheap and likely first).
+_ALL = (SANS, SANS_BOLD, SERIF, SYMBOLS, ARABIC, HEBREW, DEVANAGARI, THAI, CJK, HANGUL)
 
 _BOLD_FACES = frozenset({SANS_BOLD, SANS_BOLD_ITALIC, SERIF_BOLD})
 _lock = threading.Lock()
@@ -56,14 +82,12 @@ _registered = False
 _coverage: dict[str, frozenset[int]] = {}
 
 
-_FALLBACKS = frozenset({ARABIC, ARABIC_BOLD, HEBREW, HEBREW_BOLD, CJK})
-
 
 def register() -> None:
     """Register the DejaVu faces once per process (thread-safe, idempotent).
 
-    The fallback fonts (Arabic, Hebrew and the 4 MB CJK font) are parsed only when text needs them:
-    that keeps a one-persona export from the command line well under a second.
+    The fallback fonts (the 4 MB CJK and Hangul fonts among them) are parsed only when text needs
+    them: that keeps a one-persona export from the command line well under a second.
     """
     global _registered
     if _registered:
@@ -75,6 +99,8 @@ def register() -> None:
 
         # Binary streams: ASCII85 would grow every image and page by a quarter and cost time.
         rl_config.useA85 = 0
+        shaping.install()
+        bidi.RTL_FONTS.update({ARABIC, ARABIC_BOLD, HEBREW, HEBREW_BOLD})
         # The faces page furniture draws with directly; the rest load when text first uses them.
         for name in (SANS, SANS_BOLD):
             _load(name)
@@ -97,17 +123,40 @@ def _load(name: str) -> frozenset[int]:
         try:
             font = pdfmetrics.getFont(name)
         except KeyError:
-            font = TTFont(name, str(resources.path("fonts", _FILES[name])))
+            font = shaping.ShapedFont(name, str(_file(name)))
             pdfmetrics.registerFont(font)
-        if name in _FALLBACKS:
-            bold = {ARABIC: ARABIC_BOLD, HEBREW: HEBREW_BOLD}.get(name, name)
+        if name in _BOLD_OF:
+            bold = _BOLD_OF[name]
             for b, i in ((0, 0), (0, 1)):
                 addMapping(name, b, i, name)
             for b, i in ((1, 0), (1, 1)):
                 addMapping(name, b, i, bold)
-        cov = frozenset(font.face.charToGlyph)
+        # Private-use code points are where reportlab files shaped glyphs that have none: not coverage.
+        cov = frozenset(c for c in font.face.charToGlyph if not 0xE000 <= c <= 0xF8FF)
         _coverage[name] = cov
         return cov
+
+
+def _file(name: str) -> Path:
+    return resources.path("fonts", _FILES[name])
+
+
+def mono() -> str:
+    """The monospace face for code, or DejaVu Sans when a trimmed bundle left the monospace file out."""
+    global _mono
+    if _mono is None:
+        with _load_lock:
+            if _file(MONO).exists():
+                _load(MONO)
+                for b, i in ((0, 0), (0, 1), (1, 0), (1, 1)):  # one weight: bold code stays regular
+                    addMapping(MONO, b, i, MONO)
+                _mono = MONO
+            else:
+                _mono = SANS
+    return _mono
+
+
+_mono: str | None = None
 
 
 def face(bold: bool = False, italic: bool = False, serif: bool = False) -> str:
@@ -141,11 +190,19 @@ def clean(text: str) -> str:
 
 _ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 _HEBREW_RANGES = ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))
-_CJK_RANGES = ((0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3100, 0x31FF), (0x3200, 0x4DBF),
-               (0x4E00, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
-               (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+_DEVANAGARI_RANGES = ((0x0900, 0x097F), (0xA8E0, 0xA8FF), (0x1CD0, 0x1CFF))
+_THAI_RANGES = ((0x0E00, 0x0E7F),)
+_HANGUL_RANGES = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
+_CJK_RANGES = ((0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3100, 0x312F), (0x3190, 0x31FF), (0x3200, 0x4DBF),
+               (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+_SYMBOL_RANGES = ((0x2190, 0x21FF), (0x2300, 0x23FF), (0x2460, 0x24FF), (0x25A0, 0x27BF), (0x2900, 0x2BFF),
+                  (0x1F000, 0x1FAFF))
 _RTL_PATTERN = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-_CJK_PATTERN = re.compile("[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]")
+# Scripts that need shaping: right-to-left ones, Devanagari and Thai (marks, conjuncts, reordering).
+_SHAPED_PATTERN = re.compile("[\u0590-\u08ff\u0900-\u097f\u0e00-\u0e7f\ua8e0-\ua8ff\u1cd0-\u1cff"
+                             "\ufb1d-\ufdff\ufe70-\ufeff]")
+# Scripts written without spaces between words: lines may break between any two characters.
+_CJK_PATTERN = re.compile("[\u2e80-\u312f\u3190-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 # Characters that belong to whichever run precedes them (joiners, variation selectors, combining marks).
 _JOINERS = frozenset({0x200C, 0x200D, 0x034F})
@@ -156,12 +213,17 @@ def _in(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 
 def has_rtl(text: str) -> bool:
-    """Whether the text contains Hebrew or Arabic (then the paragraph needs shaping)."""
+    """Whether the text contains Hebrew or Arabic (then the paragraph needs bidi reordering)."""
     return not text.isascii() and _RTL_PATTERN.search(text) is not None
 
 
+def needs_shaping(text: str) -> bool:
+    """Whether the text has a script that must be shaped (Arabic, Hebrew, Devanagari, Thai)."""
+    return not text.isascii() and _SHAPED_PATTERN.search(text) is not None
+
+
 def has_cjk(text: str) -> bool:
-    """Whether the text contains CJK (then lines may break between any two ideographs)."""
+    """Whether the text contains Chinese or Japanese (then lines may break between any two ideographs)."""
     return not text.isascii() and _CJK_PATTERN.search(text) is not None
 
 
@@ -183,29 +245,43 @@ def is_rtl(text: str) -> bool:
 _choice_cache: dict[tuple[str, str], str] = {}
 
 
+def _bold(name: str, bold: bool) -> str:
+    return _BOLD_OF.get(name, name) if bold else name
+
+
+def _candidates(cp: int, primary: str, bold: bool) -> list[str]:
+    """The fonts to try for one code point, best first."""
+    sans = SANS_BOLD if bold else SANS
+    if _in(cp, _ARABIC_RANGES):
+        return [_bold(ARABIC, bold), primary]
+    if _in(cp, _HEBREW_RANGES):
+        # DejaVu Sans has the Hebrew letters, and so does every neighbouring comma and digit: one font
+        # per word keeps the shaper (which shapes a word in its first font) safe. Noto for the rest.
+        return [primary, sans, _bold(HEBREW, bold)]
+    if _in(cp, _DEVANAGARI_RANGES):
+        return [_bold(DEVANAGARI, bold)]
+    if _in(cp, _THAI_RANGES):
+        return [_bold(THAI, bold)]
+    if _in(cp, _HANGUL_RANGES):
+        return [HANGUL, CJK]
+    if _in(cp, _CJK_RANGES):
+        return [CJK, HANGUL, primary]
+    if 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000:
+        return []  # private use: no meaning to print
+    if _in(cp, _SYMBOL_RANGES):
+        return [primary, sans, SYMBOLS]
+    return [primary, sans, SYMBOLS, CJK, HANGUL]
+
+
 def _choose(ch: str, primary: str) -> str:
-    """The font for one character ('' = no font has it: drop)."""
+    """The font for one character ('' = no bundled font has it)."""
     key = (ch, primary)
     hit = _choice_cache.get(key)
     if hit is not None:
         return hit
     cp = ord(ch)
-    bold = primary in _BOLD_FACES
-    candidates: list[str]
-    if 0x1F000 <= cp <= 0x1FAFF or 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000:
-        candidates = [primary]  # emoji and private use: no bundled font has them; don't load CJK to ask
-    elif _in(cp, _ARABIC_RANGES):
-        candidates = [ARABIC_BOLD if bold else ARABIC, primary]
-    elif _in(cp, _HEBREW_RANGES):
-        # DejaVu Sans has the Hebrew letters, and so does every neighbouring comma and digit: one font
-        # per word keeps the shaper (which shapes a word in its first font) safe. Noto for the rest.
-        candidates = [primary, SANS_BOLD if bold else SANS, HEBREW_BOLD if bold else HEBREW]
-    elif _in(cp, _CJK_RANGES):
-        candidates = [CJK, primary]
-    else:
-        candidates = [primary, SANS_BOLD if bold else SANS, CJK, ARABIC, HEBREW]
     choice = ""
-    for name in candidates:
+    for name in _candidates(cp, primary, primary in _BOLD_FACES):
         if cp in _load(name):
             choice = name
             break
@@ -225,7 +301,8 @@ def _neutral(ch: str) -> bool:
 
 
 def font_runs(text: str, primary: str) -> list[tuple[str, str]]:
-    """Split ``text`` into ``(font name, text)`` runs; characters no font has are dropped.
+    """Split ``text`` into ``(font name, text)`` runs; characters no font has are dropped
+    (:func:`missing` names them, so the export reports them).
 
     Fast path: text entirely covered by ``primary`` (the common case) is one run, checked with set
     operations rather than a Python loop over every character.
@@ -234,7 +311,7 @@ def font_runs(text: str, primary: str) -> list[tuple[str, str]]:
     if not text:
         return []
     cov = _load(primary)
-    if text.isascii() or not set(map(ord, set(text))) - cov:
+    if text.isascii() or not (set(map(ord, set(text))) - cov or needs_shaping(text)):
         return [(primary, text)]
     runs: list[tuple[str, str]] = []
     current = ""
@@ -261,9 +338,30 @@ def font_runs(text: str, primary: str) -> list[tuple[str, str]]:
     return runs
 
 
-def visible(text: str, primary: str = SANS) -> str:
-    """``text`` with everything no font can show removed (what the PDF will actually contain)."""
-    return "".join(t for _, t in font_runs(text, primary))
+def missing(text: str) -> str:
+    """The distinct characters of ``text`` that no bundled font can show, in order of appearance.
+
+    Spaces, line breaks and invisible format characters (joiners, variation selectors) are never
+    drawn, so they are never missing.
+    """
+    register()
+    if text.isascii():
+        return ""
+    todo = {ord(ch) for ch in set(clean(text)) if not _invisible(ch)} - _load(SANS)
+    for name in _ALL[1:]:
+        if not todo:
+            return ""
+        todo -= _load(name)
+    seen: list[str] = []
+    for ch in text:
+        if ord(ch) in todo and ch not in seen:
+            seen.append(ch)
+    return "".join(seen)
+
+
+def _invisible(ch: str) -> bool:
+    cp = ord(ch)
+    return ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc") or 0xFE00 <= cp <= 0xFE0F or cp >= 0xE0000
 
 
 # --- reportlab paragraph markup ------------------------------------------------------------------
@@ -292,42 +390,32 @@ class Span:
     strike: bool = False
 
 
-def markup(spans: Iterable[Span], base_font: str, link_color: str = "#1f5f8b", *, shaped: bool = False) -> str:
+def markup(spans: Iterable[Span], base_font: str, link_color: str = "#1f5f8b") -> str:
     """Build reportlab paragraph markup from spans, choosing fonts per run and escaping all text.
 
     ``base_font`` is the paragraph style's font: runs in that font need no ``<font>`` tag, which keeps
-    reportlab's parser on its fast path for ordinary text. ``shaped``: the paragraph goes through
-    reportlab's shaper, which shapes each word with the font of its first character and fails on a
-    glyph that font lacks — so a word is never allowed to change font: a zero-width space (a word
-    break to reportlab) is put where it would.
+    reportlab's parser on its fast path for ordinary text. (A word that changes font is shaped one
+    font at a time: see :mod:`workbench.publish.pdf.shaping`.)
     """
     register()
     serif = base_font in (SERIF, SERIF_BOLD)
     base_bold = base_font in _BOLD_FACES
     out: list[str] = []
-    last_font = ""
-    last_char = " "
     for span in spans:
         text = clean(span.text)
         if not text:
             continue
-        primary = face(bold=span.bold or base_bold, italic=span.italic and not serif, serif=serif)
+        primary = mono() if span.code else face(bold=span.bold or base_bold, italic=span.italic and not serif,
+                                                 serif=serif)
         parts: list[str] = []
         for name, chunk in font_runs(text, primary):
-            if shaped:
-                if name != last_font and not last_char.isspace() and not chunk[0].isspace():
-                    chunk = "\u200b" + chunk
-                last_font, last_char = name, chunk[-1]
-            lines = escape(chunk).split("\n")
-            body = "<br/>".join(lines)
+            body = "<br/>".join(escape(chunk).split("\n"))
             parts.append(body if name == base_font else f'<font face="{name}">{body}</font>')
         piece = "".join(parts)
         if not piece:
             continue
-        if span.code:
-            piece = f'<font color="#8a3b12">{piece}</font>'
-        elif span.color:
-            piece = f'<font color="{span.color}">{piece}</font>'
+        if span.code or span.color:
+            piece = f'<font color="{span.color or CODE_COLOR}">{piece}</font>'
         if span.strike:
             piece = f"<strike>{piece}</strike>"
         if span.href:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, Spacer, Table
 
-from workbench.domain.values import ChannelView, MessageView, ObjectionView, PersonaView
+from workbench.publish.contents import PersonaSection, PrintedMessage, PrintedObjection, Section
 from workbench.publish.pdf import text as tx
-from workbench.publish.pdf.document import Anchor
+from workbench.publish.pdf.breaking import Card, keep_with_previous
+from workbench.publish.pdf.document import Anchor, Anchored, SectionStart
 from workbench.publish.pdf.flowables import Portrait, card, grid, load_image
 from workbench.publish.pdf.fonts import Span
 from workbench.publish.pdf.styles import (
@@ -29,120 +29,72 @@ from workbench.publish.pdf.styles import (
     color,
     table_style,
 )
-from workbench.schema.model import STAGES
 
-SCRIPT_CHANNEL = "sales script"
 #: A two-column layout (motivations | worries, do | don't) is used only below this many characters;
 #: longer content is stacked so one column's text never has to split inside a table row.
 TWO_COLUMN_CHARS = 4_000
-
-
-@dataclass(frozen=True)
-class PrintedMessage:
-    """A message as it will be printed: which text, and how it is marked."""
-
-    channel_name: str
-    stage: str
-    headline: str
-    body: str
-    call_to_action: str
-    approved_by: str
-    approved_at: str
-    mark: str  # "" for approved text, else "DRAFT", "IN REVIEW" or "DRAFT REVISION"
-
-
-def printable_messages(messages: Sequence[MessageView], include_drafts: bool,
-                       channels: set[str] | None) -> list[PrintedMessage]:
-    """The texts to print: approved text in force by default; with drafts, working text marked as such.
-
-    Retired messages and internal notes never appear.
-    """
-    out: list[PrintedMessage] = []
-    for m in messages:
-        if m.status == "retired":
-            continue
-        if channels is not None and m.channel_name.casefold() not in channels:
-            continue
-        f = m.in_force
-        if f is not None:
-            out.append(PrintedMessage(m.channel_name, m.stage, f.headline, f.body, f.call_to_action,
-                                      f.approved_by, f.approved_at, ""))
-        if include_drafts and m.status != "approved":
-            mark = {"in_review": "IN REVIEW"}.get(m.status, "DRAFT")
-            if f is not None:
-                mark = "DRAFT REVISION"
-            out.append(PrintedMessage(m.channel_name, m.stage, m.headline, m.body, m.call_to_action,
-                                      "", "", mark))
-    return out
-
-
-def nice_date(iso: str) -> str:
-    """``2026-10-14T09:30:00+00:00`` → ``14 Oct 2026`` (the text itself if it is not a date)."""
-    from datetime import datetime
-
-    try:
-        d = datetime.fromisoformat(iso.strip())
-    except ValueError:
-        return iso.strip()[:40]
-    return f"{d.day} {d.strftime('%b')} {d.year}"
+#: Message cards up to this share of the page's text height are never split across pages; a script is
+#: read aloud on a call, so it is kept whole up to a larger share.
+KEEP_WHOLE_SHARE = 0.4
+KEEP_WHOLE_SCRIPT_SHARE = 0.6
+#: A persona begins on the current page (not a new one) when at least this share of it is free.
+PERSONA_SHARES_PAGE = 0.7
 
 
 class PersonaPages:
-    """Builds the flowables for one persona; ``number`` is its position in the playbook (1-based)."""
+    """Lays out one persona's section of the content model."""
 
-    def __init__(self, sheet: Stylesheet, channels: Sequence[ChannelView], include_drafts: bool,
-                 channel_filter: set[str] | None) -> None:
+    def __init__(self, sheet: Stylesheet) -> None:
         self.sheet = sheet
         self.width = sheet.geometry.frame_width
-        self.channel_order = {c.name.casefold(): c.position for c in channels}
-        self.include_drafts = include_drafts
-        self.channel_filter = channel_filter
 
-    def build(self, p: PersonaView, number: int, key: str, portrait: bytes | None,
-              messages: Sequence[MessageView], objections: Sequence[ObjectionView]) -> list[Flowable]:
+    def build(self, section: PersonaSection, portrait: bytes | None) -> list[Flowable]:
         """All flowables for the persona, starting on a new page."""
         s = self.sheet
-        out: list[Flowable] = [PageBreak(), Anchor(key, tx.short(p.name, 200) or "Untitled persona", 0,
-                                                   running=tx.short(p.name, 160))]
-        out.extend(self._identity(p, number, portrait))
-        out.extend(self._glance(p))
+        p = section.persona
+        # A persona starts a new page, unless the page so far holds little (a short narrative, or the
+        # last rows of the previous persona): then it starts below them, so no page is left near-empty.
+        start = SectionStart(PERSONA_SHARES_PAGE * s.geometry.frame_height)
+        out: list[Flowable] = [start, Anchor(section.key, tx.short(section.title, 200), 0,
+                                             running=tx.short(section.title, 160))]
+        out.extend(self._identity(section, portrait))
+        out.extend(self._glance(section))
         if p.voice.strip():
             voice = tx.blocks(s, p.voice, width=self.width - 16, body="quote", limit=tx.CELL_CHARS)
             out.append(Spacer(1, 12))
             out.append(card([[tx.para(s, "HOW TO SOUND", "label")], *[[f] for f in voice]], [self.width],
                             background="#ffffff", bar=ACCENT, padding=14,
                             extra=[("TOPPADDING", (0, 0), (-1, 0), 2)]))
-        sections: list[tuple[str, str, list[Flowable]]] = []
-        if p.story.strip():
-            sections.append(("story", "Their story", tx.blocks(s, p.story, width=self.width)))
-        lists = self._two_lists(("Motivations", p.motivations, "•", ACCENT), ("Worries", p.worries, "•", WARM))
-        if p.goals:
-            lists.extend(self._stack("Goals", p.goals, "•", ACCENT))
-        if lists:
-            sections.append(("drives", "What drives them", lists))
-        dos = self._two_lists(("Do", p.do, "✓", DO), ("Don’t", p.dont, "✕", DONT))
-        if dos:
-            sections.append(("do", "Do and don’t", dos))
-        if p.mql.strip() or p.sql.strip():
-            sections.append(("leads", "Lead qualification", self._qualification(p)))
-        sections.append(("messages", "Messaging", self._messages(messages)))
-        if objections:
-            sections.append(("objections", "Objection handling", self._objections(objections)))
-        for sub, title, body in sections:
-            out.append(Anchor(f"{key}-{sub}", title, 1))
-            out.append(tx.para(s, title, "h2"))
-            out.extend(body)
+        for sub in section.sections:
+            out.append(Anchored(tx.para(s, sub.title, "h2"), sub.key, sub.title, 1))
+            out.extend(self._body(section, sub))
         return out
+
+    def _body(self, section: PersonaSection, sub: Section) -> list[Flowable]:
+        p = section.persona
+        if sub.kind == "story":
+            return tx.blocks(self.sheet, p.story, width=self.width)
+        if sub.kind == "drives":
+            return [*self._two_lists(("Motivations", p.motivations, "•", ACCENT), ("Worries", p.worries, "•", WARM)),
+                    *self._stack("Goals", p.goals, "•", ACCENT)]
+        if sub.kind == "do":
+            return self._two_lists(("Do", p.do, "✓", DO), ("Don’t", p.dont, "✕", DONT))
+        if sub.kind == "leads":
+            return self._qualification(p.mql, p.sql)
+        if sub.kind == "messages":
+            return self._messages(section)
+        return self._objections(section.objections)
 
     # --- identity and the at-a-glance card -------------------------------------------------------
 
-    def _identity(self, p: PersonaView, number: int, portrait: bytes | None) -> list[Flowable]:
+    def _identity(self, section: PersonaSection, portrait: bytes | None) -> list[Flowable]:
         s = self.sheet
+        p = section.persona
         size = 34 * mm
-        kicker = [Span(f"PERSONA {number:02d}")]
-        if p.status != "approved":
+        kicker = [Span(section.kicker)]
+        if section.draft:
             kicker.append(Span("   DRAFT", color=DRAFT))
-        right: list[Flowable] = [tx.para(s, kicker, "kicker"), tx.para(s, tx.short(p.name, 120), "h1")]
+        right: list[Flowable] = [tx.para(s, kicker, "kicker"), tx.para(s, tx.short(section.title, 120), "h1")]
         role_org = " · ".join(x for x in (tx.short(p.role, 300), tx.short(p.organization, 300)) if x.strip())
         if role_org:
             right.append(tx.para(s, role_org, "subtitle"))
@@ -150,15 +102,17 @@ class PersonaPages:
             chips = "   ".join(f"#{tx.short(t, 60)}" for t in p.tags[:30])
             right.append(Spacer(1, 3))
             right.append(tx.para(s, [Span(chips, color=ACCENT)], "meta"))
-        t = Table([[Portrait(load_image(portrait), p.name, size), right]],
+        initials = tx.para(s, section.initials, "initials")
+        t = Table([[Portrait(load_image(portrait), initials, size), right]],
                   colWidths=[size + 14, self.width - size - 14], hAlign="LEFT", splitInRow=1)
         t.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
         return [t, Spacer(1, 14)]
 
-    def _glance(self, p: PersonaView) -> list[Flowable]:
+    def _glance(self, section: PersonaSection) -> list[Flowable]:
         s = self.sheet
+        p = section.persona
         limit = 300  # "at a glance": long values are cut; the full text is elsewhere or in the app
 
         def value(v: str | Sequence[str]) -> Flowable:
@@ -186,7 +140,8 @@ class PersonaPages:
                  tx.para(s, pairs[i + 1][0], "label_muted"), pairs[i + 1][1]] for i in range(0, len(pairs), 2)]
         spans: list[tuple[Any, ...]] = []
         if p.gatekeepers:
-            gk = [tx.para(s, tx.short(g, 3 * limit), "card_value", bullet="•", indent=10) for g in p.gatekeepers[:40]]
+            gk = [tx.para(s, tx.short(g, 3 * limit), "card_value", bullet="•", left=10, bullet_colour=WARM)
+                  for g in p.gatekeepers[:40]]
             rows.append([tx.para(s, "GATEKEEPERS", "label_muted"), gk, "", ""])
             spans.append(("SPAN", (1, len(rows)), (3, len(rows))))  # +1: the heading row comes first
         head = [tx.para(s, "AT A GLANCE", "label"), "", "", ""]
@@ -201,9 +156,8 @@ class PersonaPages:
         s = self.sheet
         out: list[Flowable] = []
         for item in items[:200]:
-            st = "do"
             spans = tx.spans_from_runs(_inline(item))
-            out.append(tx.para(s, spans or [Span(" ")], st, bullet=marker, indent=13, bullet_colour=colour))
+            out.append(tx.para(s, spans or [Span(" ")], "do", bullet=marker, left=13, bullet_colour=colour))
         return out
 
     def _stack(self, title: str, items: Sequence[str], marker: str, colour: str) -> list[Flowable]:
@@ -228,7 +182,7 @@ class PersonaPages:
                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
         return [t, Spacer(1, 4)]
 
-    def _qualification(self, p: PersonaView) -> list[Flowable]:
+    def _qualification(self, mql: str, sql: str) -> list[Flowable]:
         s = self.sheet
         half = (self.width - 12) / 2
         inner = half - 20
@@ -237,8 +191,7 @@ class PersonaPages:
             body = tx.blocks(s, text, width=inner, limit=tx.CELL_CHARS) if text.strip() else [tx.para(s, "—", "body")]
             return [tx.para(s, [Span(label, color=ACCENT), Span(f"  {sub}", color=MUTED)], "label"), *body]
 
-        t = Table([[panel("MQL", "marketing-qualified when", p.mql), "",
-                    panel("SQL", "sales-qualified when", p.sql)]],
+        t = Table([[panel("MQL", "marketing-qualified when", mql), "", panel("SQL", "sales-qualified when", sql)]],
                   colWidths=[half, 12, half], hAlign="LEFT", splitInRow=1)
         t.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (0, 0), color(TINT_COOL)),
@@ -252,64 +205,62 @@ class PersonaPages:
 
     # --- messaging -------------------------------------------------------------------------------
 
-    def _messages(self, messages: Sequence[MessageView]) -> list[Flowable]:
+    def _messages(self, section: PersonaSection) -> list[Flowable]:
         s = self.sheet
-        printed = printable_messages(messages, self.include_drafts, self.channel_filter)
-        if not printed:
-            what = "messages" if self.include_drafts else "approved messages"
-            return [tx.para(s, f"No {what} for this persona yet.", "empty")]
-        order = {st: i for i, st in enumerate(STAGES)}
-        printed.sort(key=lambda m: (order.get(m.stage, 99), self.channel_order.get(m.channel_name.casefold(), 99)))
         out: list[Flowable] = []
-        stage = None
-        for m in printed:
-            if m.stage != stage:
-                stage = m.stage
-                out.append(tx.para(s, f"{stage.upper()} STAGE", "stage"))
-            out.append(self._message(m))
-            out.append(Spacer(1, 10))
+        if section.left_out_note:
+            out.append(tx.para(s, section.left_out_note, "empty"))
+        if not section.stages:
+            return out if section.left_out_note else [tx.para(s, section.no_messages, "empty")]
+        for group in section.stages:
+            out.append(tx.para(s, group.title, "stage"))
+            for m in group.messages:
+                out.append(self._message(m))
+                out.append(Spacer(1, 10))
         return out
 
-    def _message(self, m: PrintedMessage) -> Flowable:
-        s = self.sheet
-        script = m.channel_name.casefold() == SCRIPT_CHANNEL
-        label = [Span(tx.short(m.channel_name, 80).upper(), color=WARM if script else ACCENT)]
-        if script:
+    def _label(self, m: PrintedMessage, continued: bool = False) -> list[Span]:
+        label = [Span(tx.short(m.channel_name, 80).upper(), color=WARM if m.script else ACCENT)]
+        if continued:
+            label.append(Span("  ·  CONTINUED", color=MUTED))
+        elif m.script:
             label.append(Span("  ·  READ ALOUD", color=MUTED))
         if m.mark:
             label.append(Span(f"   {m.mark}", color=DRAFT))
-        inner = self.width - 2 * (18 if script else 12)
-        rows: list[Flowable] = [tx.para(s, label, "label")]
+        return label
+
+    def _message(self, m: PrintedMessage) -> Flowable:
+        s = self.sheet
+        script = m.script
+        pad = 18 if script else 12
+        inner = self.width - 2 * pad
+        rows: list[Flowable] = [tx.para(s, self._label(m), "label")]
         if m.headline.strip():
             rows.append(tx.inline(s, m.headline, "script_headline" if script else "headline"))
         body_style, list_style = ("script", "script_list") if script else ("body", "list")
         rows.extend(tx.blocks(s, m.body, width=inner, body=body_style, list_style=list_style))
         if m.call_to_action.strip():
-            rows.append(tx.para(s, [Span("→  "), *tx.spans_from_runs(_inline(m.call_to_action))],
-                                "script_cta" if script else "cta"))
-        if m.approved_by or m.approved_at:
-            who = tx.short(m.approved_by, 200) or "unknown"
-            when = nice_date(m.approved_at)
-            rows.append(Spacer(1, 4))
-            rows.append(tx.para(s, f"Approved by {who}" + (f" · {when}" if when else ""), "meta"))
-        background = "#fbf6f1" if script else TINT
-        if m.mark:
-            background = "#fbf3f2"
-        return card([[r] for r in rows], [self.width], background=background,
-                    bar=DRAFT if m.mark else (WARM if script else ACCENT), padding=18 if script else 12,
-                    extra=[("TOPPADDING", (0, 0), (-1, 0), 16 if script else 11)])
+            rows.append(keep_with_previous(tx.para(s, [Span("→  "), *tx.spans_from_runs(_inline(m.call_to_action))],
+                                                   "script_cta" if script else "cta")))
+        if m.approval:
+            rows.append(keep_with_previous(tx.para(s, tx.short(m.approval, 300), "approval")))
+        background = "#fbf3f2" if m.mark else "#fbf6f1" if script else TINT
+        g = s.geometry
+        return Card(rows, background=background, bar=DRAFT if m.mark else (WARM if script else ACCENT),
+                    padding=pad, top=16 if script else 11, page_height=g.frame_height,
+                    keep_whole=(KEEP_WHOLE_SCRIPT_SHARE if script else KEEP_WHOLE_SHARE) * g.frame_height,
+                    continued=lambda: tx.para(s, self._label(m, continued=True), "label"))
 
-    def _objections(self, objections: Sequence[ObjectionView]) -> list[Flowable]:
+    def _objections(self, objections: Sequence[PrintedObjection]) -> list[Flowable]:
         s = self.sheet
         w = self.width
         widths = [w * 0.36, w * 0.49, w * 0.15]
         rows: list[list[Any]] = [[tx.para(s, "WHEN THEY SAY", "cell_head"), tx.para(s, "WE ANSWER", "cell_head"),
                                   tx.para(s, "HEARD", "cell_head")]]
         for o in objections:
-            heard = f"{o.heard_count}×" if o.heard_count else "—"
-            detail = [tx.para(s, heard, "cell_bold")]
+            detail = [tx.para(s, o.heard or "—", "cell_bold")]
             if o.last_heard:
-                detail.append(tx.para(s, nice_date(o.last_heard), "meta"))
+                detail.append(tx.para(s, o.last_heard, "meta"))
             if o.heard_by:
                 detail.append(tx.para(s, tx.short(o.heard_by, 200), "meta"))
             response = tx.blocks(s, o.response, width=widths[1] - 14, body="cell", limit=tx.CELL_CHARS) \

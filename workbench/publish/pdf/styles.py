@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -33,6 +33,8 @@ COVER = "#14232e"  # the cover band
 COVER_TEXT = "#f4efe6"
 COVER_SUB = "#9fb3b8"
 DRAFT = "#c0392b"
+CODE_BG = "#f1efe9"
+MD_HEAD_BG = "#e8eeee"
 LINK = "#1f5f8b"
 
 PAPERS = {"a4": A4, "letter": LETTER}
@@ -79,16 +81,18 @@ class Stylesheet:
 
     geometry: Geometry
     styles: dict[str, ParagraphStyle] = field(default_factory=dict)
-    _variants: dict[tuple[str, bool, bool], ParagraphStyle] = field(default_factory=dict)
+    _variants: dict[tuple[str, bool, bool, bool], ParagraphStyle] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> ParagraphStyle:
         return self.styles[name]
 
     def variant(self, name: str, *, shaping: bool, rtl: bool, cjk: bool) -> ParagraphStyle:
-        """The style with complex-script shaping on and/or right alignment and/or CJK line breaking."""
+        """The style with complex-script shaping on and/or right-to-left base direction (right
+        aligned, ``bidi_base`` 1 for :class:`~workbench.publish.pdf.bidi.BidiParagraph`) and/or CJK
+        line breaking."""
         if not (shaping or rtl or cjk):
             return self.styles[name]
-        key = (name, rtl, cjk)
+        key = (name, shaping, rtl, cjk)
         found = self._variants.get(key)
         if found is None:
             base = self.styles[name]
@@ -97,7 +101,8 @@ class Stylesheet:
                 extra["alignment"] = TA_RIGHT
             if cjk:
                 extra["wordWrap"] = "CJK"
-            found = ParagraphStyle(f"{name}-{int(rtl)}{int(cjk)}", parent=base, **extra)
+            found = ParagraphStyle(f"{name}-{int(shaping)}{int(rtl)}{int(cjk)}", parent=base, **extra)
+            found.bidi_base = 1 if rtl else 0
             self._variants[key] = found
         return found
 
@@ -139,7 +144,17 @@ def stylesheet(paper: str) -> Stylesheet:
                      spaceAfter=2, keepWithNext=1, textColor=color(INK_SOFT))
     s["quote"] = _ps("quote", fontName=fonts.SERIF, fontSize=10.5, leading=15.5, textColor=color(INK_SOFT),
                      spaceAfter=4)
-    s["code"] = _ps("code", fontSize=8.5, leading=12, textColor=color("#8a3b12"), spaceAfter=6)
+    # Code keeps its indentation and line breaks, in the monospace face, on a tinted band.
+    s["code"] = _ps("code", fontName=fonts.mono(), fontSize=8, leading=10.8, textColor=color("#2b3440"),
+                    backColor=color(CODE_BG), borderPadding=(4, 6, 4, 6), leftIndent=6, rightIndent=6,
+                    spaceBefore=5, spaceAfter=9, splitLongWords=1, allowWidows=1, allowOrphans=1)
+    s["code_more"] = ParagraphStyle("code_more", parent=s["code"], spaceBefore=0)
+    # Markdown tables people paste: small type, a tinted header row.
+    s["md_cell"] = _ps("md_cell", fontSize=8.3, leading=11.2)
+    s["md_head"] = _ps("md_head", fontName=fonts.SANS_BOLD, fontSize=8, leading=10.5, textColor=color(INK))
+    for base in ("md_cell", "md_head"):
+        for align, enum in (("center", TA_CENTER), ("right", TA_RIGHT)):
+            s[f"{base}_{align}"] = ParagraphStyle(f"{base}_{align}", parent=s[base], alignment=enum)
     s["list"] = _ps("list", spaceAfter=2)
     s["headline"] = _ps("headline", fontName=fonts.SANS_BOLD, fontSize=11.5, leading=15, spaceAfter=4,
                         keepWithNext=1)
@@ -180,6 +195,32 @@ def stylesheet(paper: str) -> Stylesheet:
     s["cover_meta"] = _ps("cover_meta", fontSize=8.5, leading=12, textColor=color(INK_SOFT))
     s["badge"] = _ps("badge", fontName=fonts.SANS_BOLD, fontSize=8, leading=10, textColor=colors.white)
     s["empty"] = _ps("empty", fontSize=9.5, leading=14, textColor=color(MUTED))
+    s["approval"] = _ps("approval", fontSize=7.5, leading=10, textColor=color(MUTED), spaceBefore=4)
+    # The one-page sheet: the same palette and faces, a size smaller, so a persona fits on a page.
+    s["sheet_kicker"] = _ps("sheet_kicker", fontName=fonts.SANS_BOLD, fontSize=7.5, leading=10,
+                            textColor=color(ACCENT))
+    s["sheet_name"] = _ps("sheet_name", fontName=fonts.SERIF_BOLD, fontSize=19, leading=22.5)
+    s["sheet_sub"] = _ps("sheet_sub", fontSize=9.5, leading=12.5, textColor=color(INK_SOFT))
+    s["sheet_meta"] = _ps("sheet_meta", fontSize=7.8, leading=10.4, textColor=color(MUTED))
+    s["sheet_label"] = _ps("sheet_label", fontName=fonts.SANS_BOLD, fontSize=7, leading=9.5,
+                           textColor=color(WARM))
+    s["sheet_key"] = _ps("sheet_key", fontName=fonts.SANS_BOLD, fontSize=6.5, leading=10.2,
+                         textColor=color(MUTED))
+    s["sheet_value"] = _ps("sheet_value", fontSize=8, leading=10.2)
+    s["sheet_body"] = _ps("sheet_body", fontSize=8.6, leading=11.8)
+    s["sheet_item"] = _ps("sheet_item", fontSize=8.3, leading=11)
+    s["sheet_quote"] = _ps("sheet_quote", fontName=fonts.SERIF, fontSize=9, leading=12.4,
+                           textColor=color(INK_SOFT))
+    s["sheet_cell"] = _ps("sheet_cell", fontSize=8.1, leading=10.8)
+    s["sheet_cell_bold"] = _ps("sheet_cell_bold", fontName=fonts.SANS_BOLD, fontSize=8.1, leading=10.8)
+    s["sheet_channel"] = _ps("sheet_channel", fontName=fonts.SANS_BOLD, fontSize=7, leading=10.8,
+                             textColor=color(ACCENT))
+    s["sheet_footer"] = _ps("sheet_footer", fontSize=7, leading=9, textColor=color(MUTED))
+    s["sheet_initials"] = _ps("sheet_initials", fontName=fonts.SERIF_BOLD, fontSize=28, leading=33,
+                              textColor=color(ACCENT), alignment=TA_CENTER, splitLongWords=0)
+    # The portrait placeholder's initials: 34 mm tile, letters about a third of it, centred.
+    s["initials"] = _ps("initials", fontName=fonts.SERIF_BOLD, fontSize=34, leading=40, textColor=color(ACCENT),
+                        alignment=TA_CENTER, splitLongWords=0)
     return sheet
 
 
