@@ -1,0 +1,1 @@
+"""Results without a database: tracking codes, tagged links, importers of ad/analytics/CRM exports, matching rows to codes, periods and aggregation."""
