@@ -20,11 +20,14 @@ SYSTEM_PACKAGES=(python3 python3-venv libglib2.0-0 libgl1 libegl1 libfontconfig1
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   poppler-utils
   desktop-file-utils appstream shared-mime-info xdg-utils libfile-mimeinfo-perl)
+# Only the tests need these: a real PostgreSQL server (the team workbench's tests start a throwaway
+# cluster of their own, tests/pg.py) and a real browser (the HTML playbook is opened in it).
+TEST_PACKAGES=(postgresql chromium)
 
 install_system_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian: assume the libraries exist
   local missing=()
-  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -49,7 +52,15 @@ setup_venv() {
   fi
 }
 
-install_system_packages
+install_system_packages "${SYSTEM_PACKAGES[@]}"
+if [ "$MODE" = test ]; then
+  install_system_packages "${TEST_PACKAGES[@]}"
+  # The team tests fail (never skip) without a server: say why here, once, instead of in each test.
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "PostgreSQL's initdb is missing (Debian package 'postgresql'): the team workbench tests need it." >&2
+    exit 1
+  fi
+fi
 setup_venv
 
 case "$MODE" in
