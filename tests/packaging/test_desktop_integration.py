@@ -22,8 +22,8 @@ import pytest
 
 import workbench
 from tests.packaging.magic import NS, magic_matches, unescape
+from workbench.exchange.sample import create_sample
 from workbench.schema.model import APPLICATION_ID
-from workbench.session import Workbench
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -149,7 +149,7 @@ def test_mime_magic_is_sqlite_header_and_our_application_id() -> None:
 
 def test_mime_magic_matches_a_real_workbench_file(tmp_path: Path) -> None:
     path = tmp_path / "real.workbench"
-    Workbench.create(path, sample=True)
+    create_sample(path)
     assert magic_matches(_mime_type_element(), path.read_bytes()[:4096])
 
 
@@ -271,7 +271,7 @@ def test_install_and_uninstall_for_the_user(tmp_path: Path) -> None:
         # xdg-mime needs File::MimeInfo (libfile-mimeinfo-perl) to read the user's MIME database.
         if shutil.which("xdg-mime") and shutil.which("mimetype"):
             real = tmp_path / "Client plan.workbench"
-            Workbench.create(real, sample=True)
+            create_sample(real)
             no_suffix = tmp_path / "renamed"
             shutil.copy(real, no_suffix)
             for path in (real, no_suffix):  # by glob, then by magic alone

@@ -38,12 +38,12 @@ from ui.widgets.editor_widgets import (
 )
 from workbench.domain.values import ChannelView
 from workbench.edit import commands
-from workbench.edit.changes import Change
+from workbench.store.changes import Change
 
 _ID = Qt.ItemDataRole.UserRole
 
 
-class ChannelEditor(RefreshWhenShown, QWidget):
+class ChannelEditor(RefreshWhenShown):
     """The ordered list of channels with name and guidance."""
 
     def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:

@@ -8,7 +8,7 @@ The matrix never reads the whole of itself, so it opens at once on 10,000 person
 is a scan of every message, ≈ 0.2 s there): the model holds every persona id in list order (one
 cheap query) and reads the rows it shows a page at a time (:meth:`Workbench.coverage_for`, an index
 search by persona) — when they scroll into view, or when a lookup needs them. The totals line is
-counted in SQL on a worker thread (:func:`workbench.read.queries.coverage_summary`) and reads "Counting…"
+counted in SQL on a worker thread (:meth:`Workbench.coverage_summary`) and reads "Counting…"
 until then. After an edit only the rows the change names are read again, together with fresh totals,
 and both are shown at once, so the cells and the totals always describe the same moment.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import overload
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -39,14 +39,15 @@ from ui.services.controller import WorkbenchController
 from ui.widgets.editor_widgets import personas_of_messages
 from workbench.domain import errors
 from workbench.domain.values import (
+    AVOIDED,
     COVERAGE_STATES,
+    PARTIAL,
     ChannelView,
     CoverageMatrix,
     CoverageSummary,
     PersonaSummary,
 )
-from workbench.edit.changes import Change
-from workbench.read import queries
+from workbench.store.changes import Change
 
 #: The invisible root, as a shared default argument (one instance, never mutated).
 _ROOT = QModelIndex()
@@ -422,7 +423,7 @@ class CoverageView(QWidget):
         legend.setSpacing(14)
         legend_title = QLabel("Legend:")
         legend.addWidget(legend_title)
-        for state in COVERAGE_STATES:
+        for state in (*COVERAGE_STATES, PARTIAL, AVOIDED):
             icon_label = QLabel()
             icon_label.setPixmap(icons.pixmap(icons.STATE_ICON[state]))
             text = QLabel(icons.STATE_LABEL[state])
@@ -461,8 +462,8 @@ class CoverageView(QWidget):
 
     # --- reading ------------------------------------------------------------------------------
 
-    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)  # type: ignore[arg-type]
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
         if not self._loaded:
             self.refresh()
         elif self._stale or self._totals is None:
@@ -499,7 +500,7 @@ class CoverageView(QWidget):
         """Count the totals on a worker (a newer refresh, already under way, brings its own)."""
         if self._totals is None and not self._stale and not self._query.running:
             wb = self.controller.workbench
-            self._query.start(lambda: _Fresh(_Stale(), None, [], None, wb.read(queries.coverage_summary)))
+            self._query.start(lambda: _Fresh(_Stale(), None, [], None, wb.coverage_summary()))
 
     def _refresh_in_background(self) -> None:
         """After an edit: re-read the rows it touched that are on screen, with fresh totals.
@@ -527,13 +528,13 @@ class CoverageView(QWidget):
                 # The rows on screen once the top row's persona is kept at the top.
                 start = order.index(top) if top in order else min(first, max(0, len(order) - 1))
                 ids = [pid for pid in order[start:start + last - first + 1] if pid not in known]
-                return _Fresh(covers, order, ids, wb.coverage_for(ids), wb.read(queries.coverage_summary))
+                return _Fresh(covers, order, ids, wb.coverage_for(ids), wb.coverage_summary())
         else:
             ids = [pid for pid in m.order[first:last + 1] if pid not in known]
 
             def run() -> _Fresh:
                 return _Fresh(covers, None, ids, wb.coverage_for(ids) if ids else None,
-                              wb.read(queries.coverage_summary))
+                              wb.coverage_summary())
         self._totals = None
         self._summarise()
         self._query.start(run)
@@ -631,11 +632,11 @@ class CoverageView(QWidget):
         if t is None:
             self.summary.setText(COUNTING if self.model.rowCount() and self.model.columnCount() else "")
             return
-        total = t.cells
+        stage = self.model.stage
+        total = t.total(stage)
         if not total:
             self.summary.setText("")
             return
-        stage = self.model.stage
         text = f"{t.count('approved', stage)} of {total} cell{'s' if total != 1 else ''} approved"
         breaches = t.count("breach", stage)
         if breaches:
@@ -683,6 +684,8 @@ class CoverageView(QWidget):
         persona_id = m.order[index.row()]
         channel = m.channels[index.column()]
         stage = self.model.stage
+        if m.state(persona_id, channel.id, stage) == AVOIDED:
+            return  # the persona avoids this channel: not a cell, nothing to write there
         messages = self.controller.workbench.messages(persona_id=persona_id, channel_id=channel.id, stage=stage)
         live = [x for x in messages if x.status != "retired"] or messages
         if live:

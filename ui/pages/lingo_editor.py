@@ -42,7 +42,7 @@ from ui.widgets.editor_widgets import (
 from ui.widgets.persona_chooser import PersonaChooser, persona_list_changed
 from workbench.domain.values import TermView
 from workbench.edit import commands
-from workbench.edit.changes import Change
+from workbench.store.changes import Change
 
 KIND_LABELS = {"prefer": "Prefer", "avoid": "Avoid", "define": "Define"}
 KIND_HINTS = {"prefer": "A word we want everyone to use.",
@@ -52,7 +52,7 @@ KIND_HINTS = {"prefer": "A word we want everyone to use.",
 _ID = Qt.ItemDataRole.UserRole
 
 
-class LingoEditor(RefreshWhenShown, QWidget):
+class LingoEditor(RefreshWhenShown):
     """Table of terms with add / edit / delete."""
 
     def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:

@@ -53,8 +53,8 @@ from workbench.domain import errors
 from workbench.domain.lingo import Breach, Checker
 from workbench.domain.values import MessageView, PersonaView
 from workbench.edit import commands
-from workbench.edit.changes import Change
 from workbench.schema.model import STAGES
+from workbench.store.changes import Change
 
 _FIELD_LABELS = {"headline": "Headline", "body": "Body", "call_to_action": "Call to action", "notes": "Notes"}
 #: Which status buttons are enabled in which status.
@@ -70,7 +70,7 @@ def _when(stamp: str) -> str:
     return stamp[:16].replace("T", " ") if stamp else ""
 
 
-class MessageEditor(RefreshWhenShown, QWidget):
+class MessageEditor(RefreshWhenShown):
     """Edits one message; ``show_message(id)`` chooses which."""
 
     open_persona_requested = Signal(str)

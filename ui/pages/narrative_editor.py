@@ -22,7 +22,7 @@ from ui.widgets.editor_widgets import FieldCommitter, hint_label, section_header
 from ui.widgets.image_well import ImageWell
 from ui.widgets.markdown_view import MarkdownView
 from workbench.edit import commands
-from workbench.edit.changes import Change
+from workbench.store.changes import Change
 
 _LABELS = {"name": "Rename Workbench", "organization": "Edit Organisation", "narrative": "Edit Brand Narrative"}
 

@@ -50,8 +50,8 @@ from ui.widgets.editor_widgets import (
 from ui.widgets.persona_chooser import PersonaChooser, persona_list_changed
 from workbench.domain.values import ObjectionView
 from workbench.edit import commands
-from workbench.edit.changes import Change
 from workbench.session import Workbench
+from workbench.store.changes import Change
 
 _ROOT = QModelIndex()
 #: Objections are read this many rows at a time (by key), as rows are shown.
@@ -245,7 +245,7 @@ class ObjectionModel(QAbstractTableModel):
                                   [Qt.ItemDataRole.DisplayRole])
 
 
-class ObjectionEditor(RefreshWhenShown, QWidget):
+class ObjectionEditor(RefreshWhenShown):
     """Objections for one persona (or everyone) with the selected one's response."""
 
     def __init__(self, controller: WorkbenchController, parent: QWidget | None = None) -> None:

@@ -45,7 +45,7 @@ from ui.widgets.persona_messages import PersonaMessages
 from workbench.domain.lingo import Breach, Checker
 from workbench.domain.values import PersonaView
 from workbench.edit import commands
-from workbench.edit.changes import Change
+from workbench.store.changes import Change
 
 COMFORT_LABELS = ("Not set", "1 — Avoids technology", "2 — Uses the basics", "3 — Comfortable",
                   "4 — Confident", "5 — Early adopter")
@@ -76,7 +76,7 @@ _UNDO_LABELS = {"name": "Rename Persona", "story": "Edit Story", "dont": "Edit D
                 "Change Technology Comfort", "status": "Change Persona Status"}
 
 
-class PersonaEditor(RefreshWhenShown, QWidget):
+class PersonaEditor(RefreshWhenShown):
     """Edits one persona; ``show_persona(id)`` chooses which."""
 
     open_message_requested = Signal(str)

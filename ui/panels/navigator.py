@@ -45,7 +45,7 @@ from workbench.domain.values import PersonaSummary
 
 if TYPE_CHECKING:
     from ui.services.controller import WorkbenchController
-    from workbench.edit.changes import Change
+    from workbench.store.changes import Change
 
 #: The invisible root, as a shared default argument (one instance, never mutated).
 _ROOT = QModelIndex()
@@ -118,7 +118,7 @@ class NavigatorModel(QAbstractItemModel):
             return self.createIndex(row, 0, _PERSONA)
         return QModelIndex()
 
-    def parent(self, index: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:  # type: ignore[override]  # Qt overloads parent() (the QObject) with parent(index): we override the second
         if index.isValid() and index.internalId() == _PERSONA:
             return self.createIndex(PERSONAS_ROW, 0, _SECTION)
         return QModelIndex()
@@ -279,7 +279,7 @@ class NavigatorModel(QAbstractItemModel):
             self._thumbs.pop(pid, None)
         old = {pid: self._summaries.get(pid) for pid in changed}
         fresh = {p.id: p for p in self._source.persona_summaries_for(changed)}
-        if any(old[pid] is None or old[pid].name != summary.name for pid, summary in fresh.items()):  # type: ignore[union-attr]
+        if any((before := old[pid]) is None or before.name != summary.name for pid, summary in fresh.items()):
             self.reload()  # a new name may sort elsewhere
             return
         for pid, summary in fresh.items():

@@ -16,7 +16,7 @@ from ui.services import icons
 from ui.services.background import BackgroundQuery
 from ui.services.controller import WorkbenchController
 from workbench.domain.values import Problem
-from workbench.edit.changes import Change
+from workbench.store.changes import Change
 
 KIND_ICON = {"breach": "breach", "gap": "missing", "persona": "breach", "accepted": "approved"}
 KIND_WORD = {"breach": "Lingo breach", "gap": "Coverage gap", "persona": "Persona wording",

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.services import icons
-from workbench.store.sqlite.search import HIT_END, HIT_START, SearchHit
+from workbench.domain.values import HIT_END, HIT_START, SearchHit
 
 
 class SearchSource(Protocol):

@@ -18,7 +18,7 @@ from workbench import resources
 
 GLYPH_GREY = "#555555"
 
-#: Coverage / message state → icon file (without ``.svg``).
+#: Coverage / message state → icon file (without ``.svg``), or one of :data:`BUILT_IN`.
 STATE_ICON = {
     "none": "missing",
     "draft": "draft",
@@ -26,6 +26,8 @@ STATE_ICON = {
     "approved": "approved",
     "breach": "breach",
     "retired": "retired",
+    "partial": "partial",
+    "avoided": "avoided",
 }
 
 #: State → words for legends, tooltips and screen readers.
@@ -36,6 +38,25 @@ STATE_LABEL = {
     "approved": "Approved",
     "breach": "Lingo breach",
     "retired": "Retired",
+    "partial": "Partial",
+    "avoided": "Avoided channel",
+}
+
+#: Icons of the coverage matrix's all-stages view, drawn like the files in resources/icons (16×16,
+#: status colours, a shape of their own): a persona × channel pair with messages in some stages but not
+#: every stage approved (a half-filled green circle), and a channel the persona avoids — not a cell at
+#: all (a slashed ring).
+BUILT_IN = {
+    "partial": (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">'
+        '<title>Partial</title>'
+        '<circle cx="8" cy="8" r="6.25" fill="none" stroke="#2E7D32" stroke-width="1.5"/>'
+        '<path d="M8 1.75 a6.25 6.25 0 0 0 0 12.5 z" fill="#2E7D32"/></svg>'),
+    "avoided": (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">'
+        '<title>Avoided channel</title>'
+        '<g fill="none" stroke="#9E9E9E" stroke-width="1.5" stroke-linecap="round">'
+        '<circle cx="8" cy="8" r="6.25"/><path d="M3.6 12.4 L12.4 3.6"/></g></svg>'),
 }
 
 
@@ -50,6 +71,8 @@ def is_dark() -> bool:
 
 @lru_cache(maxsize=64)
 def _svg_text(name: str) -> str:
+    if name in BUILT_IN:
+        return BUILT_IN[name]
     return resources.path("icons", f"{name}.svg").read_text("utf-8")
 
 
@@ -108,9 +131,9 @@ def clear_cache() -> None:
 def state_colour(state: str) -> QColor:
     """A cell background for a coverage state, tinted to suit the light or dark palette."""
     light = {"none": "#FFFFFF", "draft": "#ECEFF1", "in_review": "#FFF3CD", "approved": "#DDF0DE",
-             "breach": "#FBDADA", "retired": "#F0F0F0"}
+             "breach": "#FBDADA", "retired": "#F0F0F0", "partial": "#EEF6EE", "avoided": "#F4F4F4"}
     dark = {"none": "#2A2A2E", "draft": "#3A3F44", "in_review": "#4A3F1C", "approved": "#1F3B24",
-            "breach": "#4A2224", "retired": "#333333"}
+            "breach": "#4A2224", "retired": "#333333", "partial": "#26322A", "avoided": "#303033"}
     return QColor((dark if is_dark() else light).get(state, "#FFFFFF"))
 
 

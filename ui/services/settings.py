@@ -6,9 +6,10 @@ Tests point it at a temporary folder with :func:`use_path`; nothing else reads Q
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -29,29 +30,47 @@ def _store() -> QSettings:
     return QSettings("PersonaWorkbench", "Persona Workbench")
 
 
+def _text(raw: object) -> str:
+    if isinstance(raw, (list, dict, QByteArray)):
+        raise TypeError("not text")
+    return str(raw)
+
+
+def _flag(raw: object) -> bool:
+    # QSettings' INI files give booleans back as the strings "true" / "false".
+    return raw if isinstance(raw, bool) else raw in ("true", "1", 1)
+
+
+def _paths(raw: object) -> list[str]:
+    # An INI file gives a one-item list back as a plain string.
+    if isinstance(raw, str):
+        return [raw]
+    if not isinstance(raw, (list, tuple)):
+        raise TypeError("not a list")
+    return [str(x) for x in raw]
+
+
+def _bytes(raw: object) -> QByteArray:
+    if not isinstance(raw, QByteArray):
+        raise TypeError("not bytes")
+    return raw
+
+
 @dataclass(frozen=True)
 class Setting(Generic[T]):
-    """One setting: key, type and default."""
+    """One setting: key, default, and how a stored value becomes a ``T`` (raising on a wrong type)."""
 
     key: str
     default: T
-    kind: type
+    convert: Callable[[object], T]
 
     def get(self) -> T:
         """The stored value, or the default when missing or of the wrong type."""
-        raw: Any = _store().value(self.key, None)
+        raw: object = _store().value(self.key, None)
         if raw is None:
             return self.default
         try:
-            if self.kind is bool:
-                return (raw in (True, "true", "1", 1)) if not isinstance(raw, bool) else raw  # type: ignore[return-value]
-            if self.kind is list:
-                if isinstance(raw, str):
-                    return [raw]  # type: ignore[return-value]
-                return [str(x) for x in raw]  # type: ignore[return-value]
-            if self.kind is QByteArray:
-                return raw if isinstance(raw, QByteArray) else self.default
-            return self.kind(raw)  # type: ignore[no-any-return]
+            return self.convert(raw)
         except (TypeError, ValueError):
             return self.default
 
@@ -69,15 +88,15 @@ def _default_user() -> str:
         return "unknown"
 
 
-USER_NAME: Setting[str] = Setting("user/name", _default_user(), str)
-RECENT_FILES: Setting[list[str]] = Setting("files/recent", [], list)
-LAST_FILE: Setting[str] = Setting("files/last", "", str)
-WINDOW_GEOMETRY: Setting[QByteArray] = Setting("window/geometry", QByteArray(), QByteArray)
-WINDOW_STATE: Setting[QByteArray] = Setting("window/state", QByteArray(), QByteArray)
-SPLITTER_STATE: Setting[QByteArray] = Setting("window/splitter", QByteArray(), QByteArray)
-EXPORT_PAPER: Setting[str] = Setting("export/paper", "", str)
-EXPORT_INCLUDE_DRAFTS: Setting[bool] = Setting("export/include_drafts", False, bool)
-EXPORT_FOLDER: Setting[str] = Setting("export/folder", "", str)
+USER_NAME = Setting("user/name", _default_user(), _text)
+RECENT_FILES: Setting[list[str]] = Setting("files/recent", [], _paths)
+LAST_FILE = Setting("files/last", "", _text)
+WINDOW_GEOMETRY = Setting("window/geometry", QByteArray(), _bytes)
+WINDOW_STATE = Setting("window/state", QByteArray(), _bytes)
+SPLITTER_STATE = Setting("window/splitter", QByteArray(), _bytes)
+EXPORT_PAPER = Setting("export/paper", "", _text)
+EXPORT_INCLUDE_DRAFTS = Setting("export/include_drafts", False, _flag)
+EXPORT_FOLDER = Setting("export/folder", "", _text)
 
 
 def add_recent(path: str) -> list[str]:

@@ -1,7 +1,6 @@
-"""Start the desktop app: application identity, bundled fonts, light/dark palettes, the first file.
+"""Start the desktop app: application identity, bundled fonts, the palette, the first file.
 
-Fusion plus our own palettes is the one combination that honours the system's dark mode on every
-platform (and offscreen, where ``setColorScheme`` does nothing); we follow ``colorSchemeChanged``.
+The palettes live in :mod:`ui.services.theme`; the window follows ``colorSchemeChanged`` there.
 """
 
 from __future__ import annotations
@@ -10,13 +9,17 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QColor, QFileOpenEvent, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QFileOpenEvent, QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from workbench import resources
 from workbench.store.sqlite import storage
+
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
 
 APP_NAME = "Persona Workbench"
 SAMPLE_NAME = "Sample.workbench"
@@ -37,79 +40,9 @@ def load_fonts() -> list[str]:
     return families
 
 
-def light_palette() -> QPalette:
-    """A calm light palette with the brand indigo as highlight."""
-    p = QPalette()
-    c = QColor
-    roles = QPalette.ColorRole
-    p.setColor(roles.Window, c("#F4F5F8"))
-    p.setColor(roles.WindowText, c("#1E1F24"))
-    p.setColor(roles.Base, c("#FFFFFF"))
-    p.setColor(roles.AlternateBase, c("#F0F1F6"))
-    p.setColor(roles.ToolTipBase, c("#FFFFF0"))
-    p.setColor(roles.ToolTipText, c("#1E1F24"))
-    p.setColor(roles.PlaceholderText, c("#8A8C96"))
-    p.setColor(roles.Text, c("#1E1F24"))
-    p.setColor(roles.Button, c("#ECEDF2"))
-    p.setColor(roles.ButtonText, c("#1E1F24"))
-    p.setColor(roles.BrightText, c("#C62828"))
-    p.setColor(roles.Highlight, c("#3B3F8F"))
-    p.setColor(roles.HighlightedText, c("#FFFFFF"))
-    p.setColor(roles.Link, c("#2F5DB8"))
-    p.setColor(roles.Mid, c("#C9CBD3"))
-    p.setColor(roles.Midlight, c("#E2E3EA"))
-    p.setColor(roles.Dark, c("#9A9CA6"))
-    p.setColor(roles.Shadow, c("#6E7079"))
-    _disabled(p, c("#9A9CA6"))
-    return p
-
-
-def dark_palette() -> QPalette:
-    """A dark palette that keeps enough contrast for text and focus rings."""
-    p = QPalette()
-    c = QColor
-    roles = QPalette.ColorRole
-    p.setColor(roles.Window, c("#232428"))
-    p.setColor(roles.WindowText, c("#E6E6EA"))
-    p.setColor(roles.Base, c("#1B1C1F"))
-    p.setColor(roles.AlternateBase, c("#26272C"))
-    p.setColor(roles.ToolTipBase, c("#2E2F35"))
-    p.setColor(roles.ToolTipText, c("#E6E6EA"))
-    p.setColor(roles.PlaceholderText, c("#8C8D96"))
-    p.setColor(roles.Text, c("#E6E6EA"))
-    p.setColor(roles.Button, c("#2E2F35"))
-    p.setColor(roles.ButtonText, c("#E6E6EA"))
-    p.setColor(roles.BrightText, c("#FF8A80"))
-    p.setColor(roles.Highlight, c("#6A70D6"))
-    p.setColor(roles.HighlightedText, c("#FFFFFF"))
-    p.setColor(roles.Link, c("#8AB4F8"))
-    p.setColor(roles.Mid, c("#3A3B42"))
-    p.setColor(roles.Midlight, c("#34353B"))
-    p.setColor(roles.Dark, c("#151619"))
-    p.setColor(roles.Shadow, c("#0E0E10"))
-    _disabled(p, c("#6E6F78"))
-    return p
-
-
-def _disabled(p: QPalette, colour: QColor) -> None:
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
-        p.setColor(QPalette.ColorGroup.Disabled, role, colour)
-
-
-def apply_scheme(app: QApplication, dark: bool | None = None) -> bool:
-    """Apply the light or dark palette (``None``: follow the system); returns whether it is dark."""
-    if dark is None:
-        dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
-    app.setPalette(dark_palette() if dark else light_palette())
-    from ui.services import icons
-
-    icons.clear_cache()
-    return dark
-
-
 def configure(app: QApplication) -> None:
     """Identity, style, fonts and palette: everything a window needs before it is built."""
-    from ui.services import icons
+    from ui.services import icons, theme
 
     QCoreApplication.setOrganizationName("PersonaWorkbench")
     QCoreApplication.setApplicationName(APP_NAME)
@@ -123,7 +56,7 @@ def configure(app: QApplication) -> None:
         if base.family() not in QFontDatabase.families():
             app.setFont(QFont("DejaVu Sans", base.pointSize()))
     app.setWindowIcon(icons.app_icon())
-    apply_scheme(app)
+    theme.apply_scheme(app)
 
 
 def _set_version() -> None:
@@ -148,11 +81,11 @@ def initial_path(given: str | None) -> tuple[Path | None, bool]:
     if sample.exists():
         return sample, False
     from workbench.domain.values import Context
-    from workbench.session import Workbench
+    from workbench.exchange.sample import create_sample
 
     sample.parent.mkdir(parents=True, exist_ok=True)
     try:
-        Workbench.create(sample, Context(user=settings.USER_NAME.get()), name="Sample", sample=True)
+        create_sample(sample, Context(user=settings.USER_NAME.get()), name="Sample")
     except Exception:  # a read-only home: start with an empty window rather than not at all
         return None, False
     return sample, True
@@ -188,18 +121,18 @@ def run_gui(path: str | None) -> int:
 class _FileOpenFilter(QObject):
     """macOS hands a double-clicked .workbench to the running app as a QFileOpenEvent."""
 
-    def __init__(self, window: QObject) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
-            self._window.open_path(event.file())  # type: ignore[attr-defined]
+            self._window.open_path(event.file())
             return True
         return False
 
 
-def _close_cleanly_on_sigterm(app: QApplication, window: QObject) -> None:
+def _close_cleanly_on_sigterm(app: QApplication, window: MainWindow) -> None:
     """SIGTERM (logout, ``kill``) closes the window normally: final write-back, lock released.
 
     Python runs signal handlers only between bytecodes, so a no-op timer lets the interpreter look
@@ -207,29 +140,28 @@ def _close_cleanly_on_sigterm(app: QApplication, window: QObject) -> None:
     """
     if sys.platform == "win32":
         return
-    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, window.close))  # type: ignore[attr-defined]
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, window.close))
     ticker = QTimer(app)
     ticker.timeout.connect(lambda: None)
     ticker.start(300)
 
 
-def _auto_quit(window: QObject) -> None:
+def _auto_quit(window: MainWindow) -> None:
     """``PERSONA_WORKBENCH_AUTOQUIT_MS``: close normally that long after the file opened (smoke tests,
     start-up benchmarks), or after twice that if nothing opens."""
     raw = os.environ.get("PERSONA_WORKBENCH_AUTOQUIT_MS", "")
     if not raw.isdigit():
         return
     delay = int(raw)
-    window.file_opened.connect(lambda _path: QTimer.singleShot(delay, window.close))  # type: ignore[attr-defined]
-    window.open_failed.connect(lambda _path: QTimer.singleShot(delay, window.close))  # type: ignore[attr-defined]
-    QTimer.singleShot(max(2 * delay, 20_000), window.close)  # type: ignore[attr-defined]
-
+    window.file_opened.connect(lambda _path: QTimer.singleShot(delay, window.close))
+    window.open_failed.connect(lambda _path: QTimer.singleShot(delay, window.close))
+    QTimer.singleShot(max(2 * delay, 20_000), window.close)
 
 
 class _FirstPaint(QObject):
     """Benchmark hook: after the persona list's first paint, optionally scroll it all, then close."""
 
-    def __init__(self, window: QObject, scroll_all: bool) -> None:
+    def __init__(self, window: MainWindow, scroll_all: bool) -> None:
         super().__init__(window)
         self._window = window
         self._scroll_all = scroll_all
@@ -251,19 +183,22 @@ class _FirstPaint(QObject):
 
     def _finish(self) -> None:
         if not self._scroll_all:
-            self._window.close()  # type: ignore[attr-defined]
+            self._window.close()
             return
         # The memory benchmark: once the file is editable (prepared, every view built), scroll the
         # persona list from top to bottom, let background work settle, report, close.
-        if self._window.controller is None or self._window.controller.workbench.preparing:  # type: ignore[attr-defined]
-            self._window.file_opened.connect(lambda _p: QTimer.singleShot(0, self._scroll))  # type: ignore[attr-defined]
+        if self._window.controller is None or self._window.controller.workbench.preparing:
+            self._window.file_opened.connect(lambda _p: QTimer.singleShot(0, self._scroll))
         else:
             QTimer.singleShot(0, self._scroll)
 
     def _scroll(self) -> None:
         import time
 
-        tree = self._window.navigator.tree  # type: ignore[attr-defined]
+        navigator = self._window.navigator
+        if navigator is None:  # closed meanwhile
+            return
+        tree = navigator.tree
         model = tree.model()
         personas = model.index(1, 0)  # the "Personas" section
         bar = tree.verticalScrollBar()
@@ -285,7 +220,7 @@ class _FirstPaint(QObject):
         QApplication.processEvents()
         print(f"persona-workbench: memory after scrolling {_status_mb('VmRSS')} MB "
               f"(peak {_status_mb('VmHWM')} MB)", file=sys.stderr, flush=True)
-        self._window.close()  # type: ignore[attr-defined]
+        self._window.close()
 
 
 def _status_mb(key: str) -> int:
@@ -300,7 +235,7 @@ def _status_mb(key: str) -> int:
     return 0
 
 
-def _bench_hooks(window: QObject) -> None:
+def _bench_hooks(window: MainWindow) -> None:
     """``PERSONA_WORKBENCH_BENCH_EXIT_AFTER_PAINT=1``: close normally right after the persona list's
     first paint (start-up benchmark); with ``PERSONA_WORKBENCH_BENCH_SCROLL_ALL=1`` scroll it to the
     end first (memory benchmark). See bench/run.py."""
@@ -309,15 +244,15 @@ def _bench_hooks(window: QObject) -> None:
     scroll_all = os.environ.get("PERSONA_WORKBENCH_BENCH_SCROLL_ALL") == "1"
 
     def attach(_path: str) -> None:
-        navigator = getattr(window, "navigator", None)
+        navigator = window.navigator
         if navigator is None:
             return
         hook = _FirstPaint(window, scroll_all)
         navigator.tree.viewport().installEventFilter(hook)
         navigator.tree.viewport().update()
 
-    window.file_shown.connect(attach)  # type: ignore[attr-defined]
-    window.open_failed.connect(lambda _path: window.close())  # type: ignore[attr-defined]
+    window.file_shown.connect(attach)
+    window.open_failed.connect(lambda _path: window.close())
 
 
 def _seconds_since_start() -> float:

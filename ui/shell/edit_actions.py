@@ -8,17 +8,13 @@ undo brings everything back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ui.shell import prompts
+from ui.shell.host import WindowHost
 from workbench.edit import commands
 from workbench.schema.model import STAGES
 
-if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
 
-
-def new_persona(w: MainWindow) -> None:
+def new_persona(w: WindowHost) -> None:
     """Persona › New Persona: create "New persona" and open it for editing."""
     if w.controller is None or w.controller.readonly:
         return
@@ -27,13 +23,13 @@ def new_persona(w: MainWindow) -> None:
         w.show_persona(str(change.extra["id"]))
 
 
-def new_message(w: MainWindow, persona_id: str | None = None) -> None:
+def new_message(w: WindowHost, persona_id: str | None = None) -> None:
     """Persona › New Message: a draft for the current persona in its first empty channel/stage."""
     if w.controller is None or w.controller.readonly:
         return
     pid = persona_id or w.current_persona
     if pid is None:
-        prompts.show_error(w, "New Message", "Choose a persona first: a message is written for one persona.")
+        prompts.show_error(w.window(), "New Message", "Choose a persona first: a message is written for one persona.")
         return
     wb = w.controller.workbench
     persona = wb.persona(pid)
@@ -51,7 +47,7 @@ def new_message(w: MainWindow, persona_id: str | None = None) -> None:
         create_message(w, pid, channels[0].id, STAGES[0])
 
 
-def create_message(w: MainWindow, persona_id: str, channel_id: str, stage: str) -> None:
+def create_message(w: WindowHost, persona_id: str, channel_id: str, stage: str) -> None:
     """Create a draft message for a persona × channel × stage and open it (matrix double-click)."""
     if w.controller is None or w.controller.readonly:
         return
@@ -60,15 +56,15 @@ def create_message(w: MainWindow, persona_id: str, channel_id: str, stage: str) 
         w.show_message(str(change.extra["id"]))
 
 
-def delete_current(w: MainWindow) -> None:
+def delete_current(w: WindowHost) -> None:
     """Persona › Delete…: the message or persona being shown, after a confirmation (undo brings it back)."""
     c = w.controller
     if c is None or c.readonly:
         return
-    if w.stack.currentWidget() is w.pages.get("message") and w.current_message:
+    if w.current_page() == "message" and w.current_message:
         view = c.workbench.message(w.current_message)
         title = view.headline if view and view.headline else "this message"
-        if prompts.confirm(w, "Delete Message", f"Delete “{title}” and its revision history?\n\n"
+        if prompts.confirm(w.window(), "Delete Message", f"Delete “{title}” and its revision history?\n\n"
                            "Edit › Undo brings it back.", "Delete Message"):
             persona = w.current_persona
             if c.run(commands.DeleteMessage(w.current_message)) is not None and persona:
@@ -79,7 +75,7 @@ def delete_current(w: MainWindow) -> None:
         if persona_view is None:
             return
         n = len(c.workbench.messages(persona_id=persona_view.id))
-        if prompts.confirm(w, "Delete Persona", f"Delete {persona_view.name} with {n} message"
+        if prompts.confirm(w.window(), "Delete Persona", f"Delete {persona_view.name} with {n} message"
                            f"{'s' if n != 1 else ''}, its objections and its own lingo?\n\n"
                            "Edit › Undo brings it all back.", "Delete Persona"):
             if c.run(commands.DeletePersona(persona_view.id)) is not None:

@@ -2,16 +2,21 @@
 below, file state in the status bar — and the one place where widgets' requests are wired together.
 
 Everything tied to an open file (controller, navigator, editors, matrix, panels) is built fresh per
-file by :meth:`MainWindow._install` and thrown away by :meth:`close_file`; the window itself, its
+file by :meth:`MainWindow.install` and thrown away by :meth:`close_file`; the window itself, its
 menus, splitter and docks persist. Opening runs in stages on pool threads (:mod:`ui.shell.opening`): the
 navigator paints from a quick plain-SQLite look at the file before the editing core (SQLAlchemy)
 and the editors are even imported — which is why those imports live inside the methods that need them.
+
+The window hands itself to its flows — opening (:class:`~ui.shell.opening.OpeningFlow`), pages
+(:class:`~ui.shell.window_pages.Pages`), menus, File and Edit actions — typed as the protocols of
+:mod:`ui.shell.host`, so none of them imports this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -26,45 +31,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.panels.navigator import Navigator
+from ui.panels.navigator import Navigator, PersonaSource
+from ui.panels.search_panel import SearchPanel, SearchSource
 from ui.services import settings
 from ui.services.background import BackgroundQuery
-from ui.shell import prompts
-from ui.shell.opening import FileOpener, OpeningFlow
-from ui.shell.window_pages import PageNavigation
-from ui.shell.window_parts import (
-    InfoBar,
-    OpeningPage,
-    StatusParts,
-    WelcomePage,
-    build_menus,
-    file_flows,
-    standard_keys,
-)
+from ui.shell import menus, prompts
+from ui.shell.opening import OpeningFlow
+from ui.shell.window_pages import Pages
+from ui.shell.window_parts import InfoBar, OpeningPage, StatusParts, WelcomePage
 from workbench.domain import errors
+from workbench.domain.values import Counts
 from workbench.store.sqlite.reader import FirstLook
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from ui.panels.problems_panel import ProblemsPanel
-    from ui.panels.search_panel import SearchPanel
     from ui.services.controller import WorkbenchController
     from ui.shell.export_dialog import PlaybookExport
-    from workbench.edit.changes import Change
+    from ui.widgets.busy_dialog import BusyDialog
     from workbench.session import Workbench
-
-
-def _edit_actions() -> ModuleType:
-    from ui.shell import edit_actions
-
-    return edit_actions
+    from workbench.store.changes import Change
 
 
 DEFAULT_SIZE = QSize(1280, 800)
 
 
-class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
+class MainWindow(QMainWindow):
     """One window, one open workbench at a time."""
 
     #: A workbench was opened and its views built: the file path.
@@ -89,20 +80,15 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         self.navigator: Navigator | None = None
         self.search_panel: SearchPanel | None = None
         self.problems_panel: ProblemsPanel | None = None
-        #: Pages built so far (each is built the first time it is shown: see :meth:`page`).
-        self.pages: dict[str, QWidget] = {}
         self.tasks: list[BackgroundQuery] = []
         self.export: PlaybookExport | None = None
         self.current_persona: str | None = None
         self.current_message: str | None = None
-        self._look: FirstLook | None = None
-        self._opener = FileOpener(self)
-        self._opener.looked.connect(self._on_looked)
-        self._opener.opened.connect(self._on_opened)
-        self._opener.prepared.connect(self._on_prepared)
-        self._opener.failed.connect(self._open_failed)
+        #: Opening files in stages (one at a time).
+        self.opening = OpeningFlow(self, self)
         self._undo_actions: list[QAction] = []
-        self._closing = False
+        self._busy_dialog: BusyDialog | None = None
+        self._conflict_path: Path | None = None
 
         # Persistent frame: sidebar | stack, with banners above, problems dock below.
         self.sidebar = QWidget()
@@ -114,11 +100,13 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         self.welcome = WelcomePage()
-        self.welcome.new_requested.connect(lambda: file_flows().new_workbench(self))
+        self.welcome.new_requested.connect(lambda: menus.new_workbench(self))
         self.welcome.open_requested.connect(self.open_dialog)
         self.stack.addWidget(self.welcome)
         self.opening_page = OpeningPage()
         self.stack.addWidget(self.opening_page)
+        #: The pages (editors, coverage), built when first shown, and navigation between them.
+        self.nav = Pages(self, self.stack)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -146,16 +134,47 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
         self.resizeDocks([self.problems_dock], [125], Qt.Orientation.Vertical)
         self.status = StatusParts(self.statusBar())
-        self.actions_ = build_menus(self)
+        built = menus.build_menus(self)
+        self.actions_ = built.actions
+        self.edit_menu = built.edit_menu
+        self.recent_menu = built.recent_menu
         self._counts = BackgroundQuery(self)
         self._counts.finished.connect(self.status.show_counts)
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(300)
         self._counts_timer.timeout.connect(self._refresh_counts)
-        self._update_state()
+        self.update_state()
 
     # --- opening and closing ------------------------------------------------------------------
+
+    def open_path(self, path: str | Path, readonly: bool = False) -> None:
+        """Open ``path`` in stages (see :mod:`ui.shell.opening`); ``file_shown``, ``file_opened`` or a dialog follow."""
+        self.opening.open_path(path, readonly)
+
+    def show_opening(self, path: Path) -> None:
+        """Nothing is shown yet: the editor area says that ``path`` is opening."""
+        self.opening_page.start(path)
+        self.stack.setCurrentWidget(self.opening_page)
+
+    def show_first_look(self, look: FirstLook) -> QWidget:
+        """Stage 1 of opening: the persona list, search and status from the user's file, before the
+        editing core loads; returns the list's viewport (its first paint lets the core load)."""
+        self.search_panel = self._make_search_panel(look.reader)
+        self.navigator = self._make_navigator(look.reader)
+        self.status.show_file(look.path, True)
+        self.show_read_only(
+            "Preparing this workbench for editing… You can read it meanwhile." if not look.readonly else
+            "This workbench is open read-only: you can read, search and export it, but not change it.")
+        return self.navigator.tree.viewport()
+
+    def count_with(self, counts: Callable[[], Counts]) -> None:
+        """Fill the status bar's counts from ``counts`` on a pool thread."""
+        self._counts.start(counts)
+
+    def show_read_only(self, text: str, action: str = "") -> None:
+        """The read-only banner, with an optional action button."""
+        self.readonly_bar.show_message(text, action)
 
     def open_dialog(self) -> None:
         """File › Open."""
@@ -164,7 +183,7 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         if path:
             self.open_path(path)
 
-    def _install(self, controller: WorkbenchController, wb: Workbench) -> None:
+    def install(self, controller: WorkbenchController, wb: Workbench) -> None:
         """Build every per-file view over ``controller`` and wire their requests together."""
         from ui.panels.problems_panel import ProblemsPanel
 
@@ -173,6 +192,8 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         controller.failed.connect(lambda title, text: prompts.show_error(self, title, text))
         controller.save_state_changed.connect(self.status.show_save_state)
         controller.rechecking.connect(self._show_rechecking)
+        controller.busy_started.connect(self._show_busy)
+        controller.busy_ended.connect(self._hide_busy)
         if self.navigator is None:
             self.navigator = self._make_navigator(wb)
         self.navigator.attach(controller)
@@ -182,7 +203,7 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
             self.search_panel.set_source(wb)
         if self.problems_panel is None:  # docked last, so Tab goes search → navigator → editor → problems
             self.problems_panel = ProblemsPanel(controller)
-            self.problems_panel.jump_requested.connect(self.jump_to_problem)
+            self.problems_panel.jump_requested.connect(self.nav.jump_to_problem)
             self.problems_panel.counted.connect(self.status.show_problem_count)
             self.problems_dock.setWidget(self.problems_panel)
         else:  # rebuilt for editing: the same file, the same problems
@@ -204,7 +225,7 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         else:
             self.readonly_bar.hide()
         self._show_recovery_notice(wb)
-        self._update_state()
+        self.update_state()
         self._refresh_counts()
         if self.current_persona is not None:
             self.show_persona(self.current_persona)  # picked in the list while the views loaded
@@ -216,30 +237,33 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
             self.show_section("narrative")
 
     def _install_undo(self, controller: WorkbenchController) -> None:
-        menu = self.actions_["edit_menu"]
+        menu = self.edit_menu
         undo = controller.undo_stack.createUndoAction(self)
-        undo.setShortcuts(standard_keys(QKeySequence.StandardKey.Undo))
+        undo.setShortcuts(menus.standard_keys(QKeySequence.StandardKey.Undo))
         redo = controller.undo_stack.createRedoAction(self)
-        redo.setShortcuts(standard_keys(QKeySequence.StandardKey.Redo))
-        first = menu.actions()[0] if menu.actions() else None
-        menu.insertActions(first, [undo, redo])
+        redo.setShortcuts(menus.standard_keys(QKeySequence.StandardKey.Redo))
+        if menu.actions():
+            menu.insertActions(menu.actions()[0], [undo, redo])
+        else:
+            menu.addActions([undo, redo])
         self._undo_actions = [undo, redo]
         if controller.readonly:
             undo.setEnabled(False)
             redo.setEnabled(False)
 
     def _show_recovery_notice(self, wb: Workbench) -> None:
-        self._conflict_path = wb.recovered_conflict
-        if wb.recovered_conflict is not None:
+        file = wb.file
+        self._conflict_path = file.recovered_conflict
+        if file.recovered_conflict is not None:
             self.notice_bar.show_message(
                 f"{wb.path.name} was changed elsewhere after your last session ended unexpectedly. Your unsaved "
-                f"edits were kept as {wb.recovered_conflict.name}.", "Open Them")
-        elif wb.recovered:
+                f"edits were kept as {file.recovered_conflict.name}.", "Open Them")
+        elif file.recovered:
             self.notice_bar.show_message("Your edits from the last session, which ended unexpectedly, were "
                                          "recovered and are being saved to the file.", "")
-        elif wb.migrated_from is not None and wb.backup_path is not None:
+        elif file.migrated_from is not None and file.backup_path is not None:
             self.notice_bar.show_message(f"This workbench was upgraded to the current format. A backup of the "
-                                         f"original is at {wb.backup_path.name}.", "")
+                                         f"original is at {file.backup_path.name}.", "")
         else:
             self.notice_bar.hide()
 
@@ -252,15 +276,19 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
             self.open_path(self.controller.workbench.path, readonly=False)
 
     def close_file(self) -> bool:
-        """Final write-back and release; False when the person chose to keep the file open."""
+        """Final write-back and release; False when the person chose to keep the file open.
+
+        The write-back of a big file takes seconds: it runs on a worker behind the busy dialog
+        (:meth:`WorkbenchController.final_write_back`), and so does the release."""
         c = self.controller
         if c is None:
             return True
+        if c.busy:  # a long command is running (only a programmatic close gets here): not now
+            return False
         saved_copy = False
         if not c.readonly:
-            c.wait_for_write_back()
             try:
-                c.workbench.write_back()
+                c.final_write_back()
             except (errors.ChangedOnDisk, errors.CouldNotSave) as exc:
                 choice = prompts.ask_unsaved_close(self, exc)
                 if choice == prompts.KEEP_OPEN:
@@ -272,12 +300,12 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         if self.export is not None and self.export.running:
             self.export.cancel()
             self.export.worker_thread.wait()
-        self._teardown()
+        self.teardown()
         try:
             c.close()
         except errors.WorkbenchError:
             pass  # already offered a copy; the working copy keeps the edits for recovery
-        working = c.workbench.working
+        working = c.workbench.file.working
         if saved_copy and working is not None:
             working.discard()  # every edit is in the copy: nothing to recover next time
         c.deleteLater()
@@ -291,18 +319,18 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         if not path:
             return False
         try:
-            wb.save_copy_as(path)
+            c.run_long("Save a Copy", f"Saving a copy as {Path(path).name}…", lambda: wb.save_copy_as(path))
         except errors.WorkbenchError as exc:
             prompts.show_error(self, "Could Not Save the Copy", str(exc))
             return False
         settings.add_recent(path)
         return True
 
-    def _teardown(self, *, rebuilding: bool = False) -> None:
+    def teardown(self, *, rebuilding: bool = False) -> None:
         """Drop every per-file widget; the frame stays (and, when rebuilding the same file for
         editing, the navigator and the problems found)."""
         for action in self._undo_actions:
-            self.actions_["edit_menu"].removeAction(action)
+            self.edit_menu.removeAction(action)
             action.deleteLater()
         self._undo_actions = []
         navigator, search_panel = self.navigator, self.search_panel
@@ -310,15 +338,7 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
             if widget is not None:
                 self._sidebar_layout.removeWidget(widget)
                 widget.deleteLater()
-        from ui.widgets.editor_widgets import RefreshWhenShown
-
-        for page in self.pages.values():
-            if isinstance(page, RefreshWhenShown):
-                page.retire()  # removing pages shows the next one: no refresh of a closing file
-        for page in self.pages.values():
-            self.stack.removeWidget(page)
-            page.deleteLater()
-        self.pages = {}
+        self.nav.retire_all()
         problems = self.problems_panel
         if problems is not None and not rebuilding:
             self.problems_dock.setWidget(QLabel())
@@ -332,35 +352,108 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         self.readonly_bar.hide()
         self.notice_bar.hide()
         self.status.clear()
-        self._update_state()
+        self.update_state()
 
-    # --- navigation ---------------------------------------------------------------------------
+    def _make_search_panel(self, source: SearchSource) -> SearchPanel:
+        panel = SearchPanel(source)
+        panel.open_requested.connect(self.nav.open_item)
+        panel.active_changed.connect(lambda active: self.navigator.setVisible(not active)
+                                     if self.navigator else None)
+        self._sidebar_layout.insertWidget(0, panel, 0)
+        return panel
+
+    def _make_navigator(self, source: PersonaSource) -> Navigator:
+        navigator = Navigator(source)
+        navigator.persona_selected.connect(self.nav.show_persona)
+        navigator.section_selected.connect(self.nav.show_section)
+        self._sidebar_layout.addWidget(navigator, 1)
+        return navigator
+
+    def _show_rechecking(self, running: bool) -> None:
+        if running:
+            self.statusBar().showMessage("Checking the lingo in the messages this change affects…")
+        else:
+            self.statusBar().clearMessage()
+
+    def _show_busy(self, title: str, text: str) -> None:
+        """A long command outlasted a moment on its worker: the modal busy dialog until it ends."""
+        from ui.widgets.busy_dialog import BusyDialog
+
+        self._hide_busy()
+        self._busy_dialog = BusyDialog(self, title, text)
+        self._busy_dialog.show()
+
+    def _hide_busy(self) -> None:
+        dialog, self._busy_dialog = self._busy_dialog, None
+        if dialog is not None:
+            dialog.finish()
+
+    # --- navigation (see ui.shell.window_pages) -------------------------------------------------
+
+    def current_page(self) -> str | None:
+        """The key of the page on show, if any."""
+        return self.nav.current_key()
+
+    def show_persona(self, persona_id: str) -> None:
+        """Show a persona in the persona editor and highlight it in the navigator."""
+        self.nav.show_persona(persona_id)
+
+    def show_message(self, message_id: str) -> None:
+        """Show a message in the message editor (its persona stays current)."""
+        self.nav.show_message(message_id)
+
+    def show_section(self, key: str) -> None:
+        """Show a navigator section's page."""
+        self.nav.show_section(key)
+
+    def show_coverage(self) -> None:
+        """View › Coverage Matrix."""
+        self.nav.show_section("coverage")
+
+    def focus_search(self) -> None:
+        """Edit › Find."""
+        if self.search_panel is not None:
+            self.sidebar.setVisible(True)
+            self.actions_["navigator"].setChecked(True)
+            self.search_panel.focus_field()
 
     # --- creating, deleting and exporting (flows in edit_actions / file_actions) ---------------
 
     def new_persona(self) -> None:
         """Persona › New Persona."""
-        _edit_actions().new_persona(self)
+        from ui.shell import edit_actions
+
+        edit_actions.new_persona(self)
 
     def new_message(self, persona_id: str | None = None) -> None:
         """Persona › New Message (or the persona editor's request)."""
-        _edit_actions().new_message(self, persona_id)
+        from ui.shell import edit_actions
+
+        edit_actions.new_message(self, persona_id)
 
     def create_message(self, persona_id: str, channel_id: str, stage: str) -> None:
         """A draft for one matrix cell, opened in the message editor."""
-        _edit_actions().create_message(self, persona_id, channel_id, stage)
+        from ui.shell import edit_actions
+
+        edit_actions.create_message(self, persona_id, channel_id, stage)
 
     def delete_current(self) -> None:
         """Persona › Delete…."""
-        _edit_actions().delete_current(self)
+        from ui.shell import edit_actions
+
+        edit_actions.delete_current(self)
 
     def export_playbook(self) -> None:
         """File › Export Playbook…."""
-        file_flows().export_playbook(self)
+        from ui.shell import file_actions
 
-    def start_export(self, path: Path, options: Any, export_fn: Any = None) -> PlaybookExport:
+        file_actions.export_playbook(self)
+
+    def start_export(self, path: Path, options: object, export_fn: Callable[..., object] | None = None) -> PlaybookExport:
         """Run a playbook export in the background (``export_fn`` replaces the core's, for tests)."""
-        return file_flows().start_export(self, path, options, export_fn)
+        from ui.shell import file_actions
+
+        return file_actions.start_export(self, path, options, export_fn)
 
     # --- state, layout, events ----------------------------------------------------------------
 
@@ -370,27 +463,27 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
             self.current_persona = None
         if "message" in change.kinds and self.current_message in change.deleted("message"):
             self.current_message = None
-        self._update_state()
+        self.update_state()
 
     def _refresh_counts(self) -> None:
         if self.controller is not None:
             self._counts.start(self.controller.workbench.counts)
 
-    def _update_state(self) -> None:
+    def update_state(self) -> None:
         """Enable actions for what is open and editable; set the title."""
         c = self.controller
         has_file = c is not None
-        editable = has_file and not c.readonly  # type: ignore[union-attr]
+        editable = c is not None and not c.readonly
         a = self.actions_
         for key in ("save_copy", "handoff", "export_pdf", "export_json", "close", "find", "coverage"):
             a[key].setEnabled(has_file)
         a["import"].setEnabled(editable)
         a["new_persona"].setEnabled(editable)
         a["new_message"].setEnabled(editable and self.current_persona is not None)
-        on_message = self.stack.currentWidget() is self.pages.get("message") and self.current_message is not None
+        shown = self.current_page()
+        on_message = shown == "message" and self.current_message is not None
         a["delete"].setText("&Delete Message…" if on_message else "&Delete Persona…")
-        a["delete"].setEnabled(editable and (on_message or (self.current_persona is not None and
-                                                            self.stack.currentWidget() is self.pages.get("persona"))))
+        a["delete"].setEnabled(editable and (on_message or (self.current_persona is not None and shown == "persona")))
         if c is None:
             self.setWindowTitle("Persona Workbench")
         else:
@@ -420,7 +513,7 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
 
     def follow_color_scheme(self, _scheme: object = None) -> None:
         """The system switched between light and dark: switch palettes and redraw."""
-        from ui.shell.app import apply_scheme
+        from ui.services.theme import apply_scheme
 
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -449,23 +542,27 @@ class MainWindow(OpeningFlow, PageNavigation, QMainWindow):
         prompts.about(self, __version__)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.controller is not None and self.controller.busy:
+            # A long command is running (the busy dialog blocks the window, so this is SIGTERM or
+            # a timer): close once it is done rather than under it.
+            event.ignore()
+            QTimer.singleShot(250, self, self.close)
+            return
         self.save_layout()
         if not self.close_file():
             event.ignore()
             return
-        self._closing = True
-        if self._opener.running:
+        self.opening.closing = True
+        if self.opening.running:
             # A file is being opened on the pool: let it finish and deliver its result, which
-            # _on_opened gives straight back (lock released) now that we are closing.
+            # the opening flow gives straight back (lock released) now that we are closing.
             QThreadPool.globalInstance().waitForDone(60_000)
             QApplication.processEvents()
         if self.controller is not None and not self.close_file():  # opened while we waited
-            self._closing = False
+            self.opening.closing = False
             event.ignore()
             return
-        if self._look is not None and not self._opener.running:  # closed before its session started
-            look, self._look = self._look, None
-            look.release()
+        self.opening.release_look()  # closed before its session started
         for task in list(self.tasks):
             task.cancel()
         event.accept()

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from ui.panels.navigator import Navigator, PersonaSource
-from ui.panels.search_panel import SearchPanel, SearchSource
 from ui.services import settings
 from ui.services.background import BackgroundQuery
 from ui.shell import prompts
+from ui.shell.host import OpeningHost
 from ui.shell.open_errors import OPEN_OTHER, READ_ONLY, OpenErrorDialog
 from workbench.domain.values import Context
 from workbench.store.sqlite import reader
@@ -135,164 +134,159 @@ def _size(path: Path) -> int:
         return 0
 
 
-class OpeningFlow:
-    """The main window's side of opening a file in stages (a mixin of :class:`ui.shell.main_window.MainWindow`).
+class OpeningFlow(QObject):
+    """The window's side of opening a file in stages: one file at a time, each stage shown as it
+    lands. Holds the :class:`FileOpener` and the first look until the editing session replaces it;
+    everything it shows or builds goes through its :class:`ui.shell.host.OpeningHost`."""
 
-    Uses the window's ``_opener`` (a :class:`FileOpener`), ``_look``, ``navigator``, ``controller``,
-    ``_install`` and ``_teardown``; kept here so the window module holds the frame and the wiring.
-    """
+    def __init__(self, host: OpeningHost, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.opener = FileOpener(self)
+        self.opener.looked.connect(self._on_looked)
+        self.opener.opened.connect(self._on_opened)
+        self.opener.prepared.connect(self._on_prepared)
+        self.opener.failed.connect(self._open_failed)
+        #: The first look on show until the editing session replaces it (stage 1 → 2).
+        self.look: FirstLook | None = None
+        #: Set when the window is closing: whatever arrives now is given straight back.
+        self.closing = False
 
-    _opener: FileOpener
-    _look: FirstLook | None
-    navigator: Navigator | None
-    search_panel: SearchPanel | None
-    controller: Any
-    _closing: bool
+    @property
+    def running(self) -> bool:
+        """Whether stage 1 or 2 is still running on a pool thread."""
+        return self.opener.running
 
     def open_path(self, path: str | Path, readonly: bool = False) -> None:
         """Open ``path`` in stages (see :mod:`ui.shell.opening`); ``file_shown``, ``file_opened`` or a dialog follow."""
         path = Path(path)
-        if self._opener.running or self._look is not None:  # one at a time: a second would leak a held file
-            self.statusBar().showMessage("Still opening the previous file…", 4000)
+        host = self.host
+        if self.opener.running or self.look is not None:  # one at a time: a second would leak a held file
+            host.statusBar().showMessage("Still opening the previous file…", 4000)
             return
-        current = self.controller.workbench.path if self.controller else None
-        if current is not None and _same_file(current, path):
-            if readonly == self.controller.readonly:  # type: ignore[union-attr]
-                self.raise_()
-                self.activateWindow()
-                self.file_opened.emit(str(path))
+        controller = host.controller
+        if controller is not None and _same_file(controller.workbench.path, path):
+            if readonly == controller.readonly:
+                host.window().raise_()
+                host.window().activateWindow()
+                host.file_opened.emit(str(path))
                 return
-            if not self.close_file():  # reopening the same file in another mode: release it first
+            if not host.close_file():  # reopening the same file in another mode: release it first
                 return
-        self.statusBar().showMessage(f"Opening {path.name}…")
-        if self.controller is None:
-            self.opening_page.start(path)
-            self.stack.setCurrentWidget(self.opening_page)
-        self._opener.start(path, Context(user=settings.USER_NAME.get()), readonly)
+        host.statusBar().showMessage(f"Opening {path.name}…")
+        if host.controller is None:
+            host.show_opening(path)
+        self.opener.start(path, Context(user=settings.USER_NAME.get()), readonly)
+
+    def release_look(self) -> None:
+        """Give back a first look whose session never started (the window is closing)."""
+        if self.look is not None and not self.opener.running:
+            look, self.look = self.look, None
+            look.release()
 
     def _open_failed(self, error: object) -> None:
-        path = self._opener.path or Path()
-        self.statusBar().clearMessage()
+        host = self.host
+        path = self.opener.path or Path()
+        host.statusBar().clearMessage()
         self._drop_look()
-        if self.controller is None:
-            self._teardown()
-        if self._closing:
+        if host.controller is None:
+            host.teardown()
+        if self.closing:
             return
-        choice, accepted = OpenErrorDialog.ask(self, error)
-        self.open_failed.emit(str(path))
+        problem = error if isinstance(error, Exception) else RuntimeError(str(error))
+        choice, accepted = OpenErrorDialog.ask(host.window(), problem)
+        host.open_failed.emit(str(path))
         if accepted and choice == READ_ONLY:
             self.open_path(path, readonly=True)
         elif accepted and choice == OPEN_OTHER:
-            self.open_dialog()
+            host.open_dialog()
 
     def _on_looked(self, look: FirstLook) -> None:
         """Stage 1: show the persona list and the status from the user's file, then load the rest."""
-        if self._closing or (self.controller is not None and not self.close_file()):
+        host = self.host
+        if self.closing or (host.controller is not None and not host.close_file()):
             look.release()  # closing, or the person kept the old file open: give this one back
-            if self.controller is not None:
-                self.statusBar().clearMessage()
+            if host.controller is not None:
+                host.statusBar().clearMessage()
             return
-        self._look = look
-        self.search_panel = self._make_search_panel(look.reader)
-        self.navigator = self._make_navigator(look.reader)
-        self.status.show_file(look.path, True)
-        self.readonly_bar.show_message(
-            "Preparing this workbench for editing… You can read it meanwhile." if not look.readonly else
-            "This workbench is open read-only: you can read, search and export it, but not change it.")
-        self.file_shown.emit(str(look.path))
+        self.look = look
+        painted = host.show_first_look(look)
+        host.file_shown.emit(str(look.path))
         # Load the editing core once the list is on screen: started at once, its imports would
         # compete for the interpreter with the first paint.
-        _AfterFirstPaint(self.navigator.tree.viewport(), lambda: self._after_look_painted(look))
+        _AfterFirstPaint(painted, lambda: self._after_look_painted(look))
 
     def _after_look_painted(self, look: FirstLook) -> None:
-        if self._look is not look:
+        if self.look is not look:
             return  # closed meanwhile
-        self._opener.complete(look)
-        self._counts.start(look.reader.counts)
+        self.opener.complete(look)
+        self.host.count_with(look.reader.counts)
 
     def _on_opened(self, wb: Workbench, error: object) -> None:
         """Stage 2: the editing core is loaded; build every view (editable unless still preparing)."""
         from ui.services.controller import WorkbenchController
 
+        host = self.host
         path = wb.path
-        self.statusBar().clearMessage()
-        if self._closing:  # the window closed while the file was being opened: give it back
+        host.statusBar().clearMessage()
+        if self.closing:  # the window closed while the file was being opened: give it back
             self._drop_look()
             wb.close()
             return
-        shown_before = self._look is not None
-        if not shown_before and self.controller is not None and not self.close_file():
+        shown_before = self.look is not None
+        if not shown_before and host.controller is not None and not host.close_file():
             wb.close()  # the person kept the old file open; give this one back
             return
-        self._install(WorkbenchController(wb), wb)
+        host.install(WorkbenchController(wb), wb)
         self._drop_look()
         if error is not None:
             self._cannot_edit(error)
         elif wb.preparing:
-            self.statusBar().showMessage(f"Preparing {wb.path.name} for editing…")
-            self._opener.prepare(wb)
+            host.statusBar().showMessage(f"Preparing {wb.path.name} for editing…")
+            self.opener.prepare(wb)
         if not wb.readonly or wb.preparing:
             settings.LAST_FILE.set(str(path))
         settings.add_recent(str(path))
         if not shown_before:
-            self.file_shown.emit(str(path))
+            host.file_shown.emit(str(path))
         if not wb.preparing:
-            self.file_opened.emit(str(path))
+            host.file_opened.emit(str(path))
 
     def _on_prepared(self, wb: Workbench, result: object) -> None:
         """Stage 3 (big files): the working copy is ready; rebuild the views editable."""
         from ui.services.controller import WorkbenchController
 
-        self.statusBar().clearMessage()
-        c = self.controller
+        host = self.host
+        host.statusBar().clearMessage()
+        c = host.controller
         if c is None or c.workbench is not wb:
             return  # closed or replaced meanwhile (finish_opening gave the file back)
         if isinstance(result, Exception):
             self._cannot_edit(result)
-            self.file_opened.emit(str(wb.path))
+            host.file_opened.emit(str(wb.path))
             return
-        persona, message = self.current_persona, self.current_message
-        self._teardown(rebuilding=True)
+        persona, message = host.current_persona, host.current_message
+        host.teardown(rebuilding=True)
         c.deleteLater()
-        self._install(WorkbenchController(wb), wb)
+        host.install(WorkbenchController(wb), wb)
         if message:
-            self.show_message(message)
+            host.show_message(message)
         elif persona:
-            self.show_persona(persona)
-        self.file_opened.emit(str(wb.path))
-
-    def _show_rechecking(self, running: bool) -> None:
-        if running:
-            self.statusBar().showMessage("Checking the lingo in the messages this change affects…")
-        else:
-            self.statusBar().clearMessage()
+            host.show_persona(persona)
+        host.file_opened.emit(str(wb.path))
 
     def _cannot_edit(self, error: object) -> None:
-        prompts.show_error(self, "Could not open for editing", f"{error}\n\nThe workbench stays open read-only.")
-        self.readonly_bar.show_message(
+        prompts.show_error(self.host.window(), "Could not open for editing",
+                           f"{error}\n\nThe workbench stays open read-only.")
+        self.host.show_read_only(
             "This workbench is open read-only: you can read, search and export it, but not change it.",
             "Try Editing Again")
 
     def _drop_look(self) -> None:
         """Close the first look's reader once the views read through the editing session."""
-        look, self._look = self._look, None
+        look, self.look = self.look, None
         if look is not None:
             look.reader.close()
-
-    def _make_search_panel(self, source: SearchSource) -> SearchPanel:
-        panel = SearchPanel(source)
-        panel.open_requested.connect(self.open_item)
-        panel.active_changed.connect(lambda active: self.navigator.setVisible(not active)
-                                     if self.navigator else None)
-        self._sidebar_layout.insertWidget(0, panel, 0)
-        return panel
-
-    def _make_navigator(self, source: PersonaSource) -> Navigator:
-        navigator = Navigator(source)
-        navigator.persona_selected.connect(self.show_persona)
-        navigator.section_selected.connect(self.show_section)
-        self._sidebar_layout.addWidget(navigator, 1)
-        return navigator
 
 
 class _AfterFirstPaint(QObject):

@@ -16,16 +16,26 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QPointF, QRectF, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QBuffer,
+    QByteArray,
+    QEventLoop,
+    QIODevice,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    SignalInstance,
+)
 from PySide6.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 SIZE = (1280, 800)
 
 
-def _wait(signal: object, timeout_ms: int = 15_000) -> None:
+def _wait(signal: SignalInstance, timeout_ms: int = 15_000) -> None:
     loop = QEventLoop()
-    signal.connect(loop.quit)  # type: ignore[attr-defined]
+    signal.connect(loop.quit)
     QTimer.singleShot(timeout_ms, loop.quit)
     loop.exec()
 
@@ -55,7 +65,7 @@ def portrait_png(initials: str, top: str, bottom: str, size: int = 320) -> bytes
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")  # type: ignore[call-overload]
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub says bytes, PySide6 6.11 takes only str
     return bytes(data.data())
 
 
@@ -93,7 +103,8 @@ def render_all(outdir: Path) -> list[Path]:
     settings.use_path(work / "settings.ini")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    from ui.shell.app import apply_scheme, configure
+    from ui.services.theme import apply_scheme
+    from ui.shell.app import configure
 
     configure(app)
     apply_scheme(app, dark=False)
@@ -103,11 +114,12 @@ def render_all(outdir: Path) -> list[Path]:
     from workbench.domain import errors
     from workbench.domain.values import Context
     from workbench.edit import commands
+    from workbench.exchange.sample import create_sample
     from workbench.session import Workbench
 
     sample = work / "Tillwright.workbench"
     ctx = Context(user="maria")
-    Workbench.create(sample, ctx, name="Tillwright", sample=True)
+    create_sample(sample, ctx, name="Tillwright")
     with Workbench.open(sample, ctx) as wb:
         people = wb.persona_summaries()
         colours = [("#3B3F8F", "#7A5FB8"), ("#2E7D32", "#81A84B"), ("#B5532B", "#F2A541")]

@@ -1,4 +1,4 @@
-"""Pieces of the main window's frame: menus and actions, status bar, banners and the welcome page.
+"""Pieces of the main window's frame: status bar, banners, the welcome and the opening page.
 
 Split out of ``main_window`` so that module holds the wiring (what happens) and this one the
 furniture (what it looks like); none of these hold workbench state of their own.
@@ -7,10 +7,8 @@ furniture (what it looks like); none of these hold workbench state of their own.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,141 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.services import icons, settings
+from ui.services import icons
 from workbench.domain.values import Counts
-
-if TYPE_CHECKING:
-    from types import ModuleType
-
-    from ui.shell.main_window import MainWindow
-
-
-def file_flows() -> ModuleType:
-    """The File menu's flows, imported on first use: they need the editing core, which the first
-    paint must not wait for."""
-    from ui.shell import file_actions as module
-
-    return module
-
-
-#: Platform-standard keys, with the common binding where a platform defines none (offscreen, some X11).
-FALLBACK_KEYS = {
-    QKeySequence.StandardKey.New: "Ctrl+N", QKeySequence.StandardKey.Open: "Ctrl+O",
-    QKeySequence.StandardKey.SaveAs: "Ctrl+Shift+S", QKeySequence.StandardKey.Print: "Ctrl+P",
-    QKeySequence.StandardKey.Close: "Ctrl+W", QKeySequence.StandardKey.Quit: "Ctrl+Q",
-    QKeySequence.StandardKey.Find: "Ctrl+F", QKeySequence.StandardKey.Undo: "Ctrl+Z",
-    QKeySequence.StandardKey.Redo: "Ctrl+Shift+Z",
-}
-
-
-def standard_keys(key: QKeySequence.StandardKey) -> list[QKeySequence]:
-    """The platform's bindings for a standard action, never empty."""
-    found = QKeySequence.keyBindings(key)
-    return found or [QKeySequence(FALLBACK_KEYS.get(key, ""))]
-
-
-def _action(window: QWidget, text: str, slot: Any, shortcut: QKeySequence.StandardKey | str | None = None,
-            tip: str = "") -> QAction:
-    action = QAction(text, window)
-    if isinstance(shortcut, QKeySequence.StandardKey):
-        action.setShortcuts(standard_keys(shortcut))
-    elif shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-    if tip:
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-    action.triggered.connect(slot)
-    return action
-
-
-def build_menus(w: MainWindow) -> dict[str, Any]:
-    """Create the menu bar; returns the actions by key (plus ``edit_menu`` for undo/redo)."""
-    sk = QKeySequence.StandardKey
-    a: dict[str, Any] = {}
-    bar = w.menuBar()
-
-    file_menu = bar.addMenu("&File")
-    a["new"] = _action(w, "&New Workbench…", lambda: file_flows().new_workbench(w), sk.New,
-                       "Create an empty workbench file")
-    a["open"] = _action(w, "&Open…", w.open_dialog, sk.Open, "Open a workbench file")
-    a["recent_menu"] = recent = file_menu.addMenu("Open &Recent")
-    recent.aboutToShow.connect(lambda: _fill_recent(w, recent))
-    a["save_copy"] = _action(w, "Save a &Copy As…", lambda: file_flows().save_copy_as(w), sk.SaveAs,
-                             "Write a copy of this workbench to another file")
-    a["handoff"] = _action(w, "&Hand-off Copy…", lambda: file_flows().handoff(w), None,
-                           "A copy for a client: approved content only, no internal notes or history")
-    a["import"] = _action(w, "&Import…", lambda: file_flows().import_file(w), "Ctrl+Shift+I",
-                          "Import a JSON document or merge another workbench")
-    a["export_pdf"] = _action(w, "Export &Playbook…", w.export_playbook, sk.Print,
-                              "Print a PDF playbook for sales")
-    a["export_json"] = _action(w, "Export &JSON…", lambda: file_flows().export_json(w), "Ctrl+Shift+E",
-                               "Export everything as a JSON document")
-    a["close"] = _action(w, "&Close", w.close_file, sk.Close, "Close this workbench")
-    a["quit"] = _action(w, "&Quit", w.close, sk.Quit, "Quit Persona Workbench")
-    a["quit"].setMenuRole(QAction.MenuRole.QuitRole)
-    file_menu.insertAction(recent.menuAction(), a["new"])
-    file_menu.insertAction(recent.menuAction(), a["open"])
-    file_menu.addSeparator()
-    file_menu.addActions([a["save_copy"], a["handoff"]])
-    file_menu.addSeparator()
-    file_menu.addActions([a["import"], a["export_pdf"], a["export_json"]])
-    file_menu.addSeparator()
-    file_menu.addActions([a["close"], a["quit"]])
-
-    edit_menu = bar.addMenu("&Edit")
-    a["edit_menu"] = edit_menu
-    edit_menu.addSeparator()
-    a["find"] = _action(w, "&Find…", w.focus_search, sk.Find, "Search personas, messages, objections and lingo")
-    edit_menu.addAction(a["find"])
-
-    view_menu = bar.addMenu("&View")
-    a["coverage"] = _action(w, "&Coverage Matrix", w.show_coverage, "Ctrl+1",
-                            "Personas × channels: where approved messaging exists")
-    a["coverage"].setIcon(icons.icon("matrix"))
-    problems = w.problems_dock.toggleViewAction()
-    problems.setText("&Problems")
-    problems.setShortcut(QKeySequence("Ctrl+2"))
-    a["problems"] = problems
-    a["navigator"] = _action(w, "&Navigator", lambda on: w.sidebar.setVisible(on), "Ctrl+0",
-                             "Show or hide the navigator and search")
-    a["navigator"].setCheckable(True)
-    a["navigator"].setChecked(True)
-    view_menu.addActions([a["coverage"], problems, a["navigator"]])
-
-    persona_menu = bar.addMenu("&Persona")
-    a["new_persona"] = _action(w, "New &Persona", w.new_persona, "Ctrl+Shift+N", "Add a persona")
-    a["new_persona"].setIcon(icons.icon("persona"))
-    a["new_message"] = _action(w, "New &Message", lambda: w.new_message(None), "Ctrl+Shift+M",
-                               "Add a draft message for the current persona")
-    a["delete"] = _action(w, "&Delete Persona…", w.delete_current, None, "Delete what is shown (undo brings it back)")
-    persona_menu.addActions([a["new_persona"], a["new_message"]])
-    persona_menu.addSeparator()
-    persona_menu.addAction(a["delete"])
-
-    help_menu = bar.addMenu("&Help")
-    a["about"] = _action(w, "&About Persona Workbench", w.about, None)
-    a["about"].setMenuRole(QAction.MenuRole.AboutRole)
-    help_menu.addAction(a["about"])
-    return a
-
-
-def _fill_recent(w: MainWindow, menu: Any) -> None:
-    menu.clear()
-    items = settings.RECENT_FILES.get()
-    for i, path in enumerate(items, 1):
-        label = f"&{i} {Path(path).name}" if i < 10 else Path(path).name
-        action = menu.addAction(label)
-        action.setToolTip(path)
-        action.setStatusTip(path)
-        action.setEnabled(Path(path).exists())
-        action.triggered.connect(lambda _c=False, p=path: w.open_path(p))
-    if not items:
-        none = menu.addAction("No Recent Files")
-        none.setEnabled(False)
-        return
-    menu.addSeparator()
-    clear = menu.addAction("Clear Menu")
-    clear.triggered.connect(lambda: settings.RECENT_FILES.set([]))
 
 
 class InfoBar(QFrame):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain import images
-from workbench.edit.changes import Change
+from workbench.store.changes import Change
 
 #: Milliseconds of typing pause after which a text field commits on its own.
 IDLE_COMMIT_MS = 1500
@@ -232,7 +232,7 @@ def prepare_image(data: bytes) -> bytes:
         buf = QBuffer(out)
         buf.open(QIODevice.OpenModeFlag.WriteOnly)
         img = image if fmt == "PNG" else image.convertToFormat(QImage.Format.Format_RGB32)
-        img.save(buf, fmt, quality)  # type: ignore[call-overload]  # PySide takes str at runtime
+        img.save(buf, fmt, quality)  # type: ignore[call-overload]  # the stub says bytes, PySide6 6.11 takes only str
         buf.close()
         raw = bytes(out.data())
         if raw and len(raw) <= images.MAX_IMAGE_BYTES:
@@ -240,8 +240,8 @@ def prepare_image(data: bytes) -> bytes:
     raise ValueError("That image is too large to store, even scaled down.")
 
 
-class RefreshWhenShown:
-    """Mixin for editor pages: a change that arrives while the page is hidden behind another one
+class RefreshWhenShown(QWidget):
+    """The base of editor pages: a change that arrives while the page is hidden behind another one
     only marks it stale; the page refreshes when it is shown again.
 
     A page on its own (no parent, as in a unit test or a dialog) always refreshes at once. The
@@ -253,19 +253,18 @@ class RefreshWhenShown:
 
     def on_screen_or_defer(self) -> bool:
         """True when a refresh should run now; otherwise remember it for :meth:`showEvent`."""
-        widget: QWidget = self  # type: ignore[assignment]
         if self._retired:
             return False
-        if widget.parentWidget() is None or widget.isVisible():
+        if self.parentWidget() is None or self.isVisible():
             return True
         self._stale = True
         return False
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """Run a refresh held back while hidden."""
-        super().showEvent(event)  # type: ignore[misc]
+        super().showEvent(event)
         if self._stale:
-            QTimer.singleShot(0, self, self._refresh_if_stale)  # type: ignore[call-overload]
+            QTimer.singleShot(0, self, self._refresh_if_stale)
 
     def retire(self) -> None:
         """The page is being thrown away (its file closes): never refresh again."""

@@ -164,7 +164,7 @@ class ImageWell(QWidget):
             image = QImage(mime.imageData())
             buf = QBuffer()
             buf.open(QIODevice.OpenModeFlag.WriteOnly)
-            image.save(buf, "PNG")  # type: ignore[call-overload]
+            image.save(buf, "PNG")  # type: ignore[call-overload]  # the stub says bytes, PySide6 6.11 takes only str
             try:
                 self.image_chosen.emit(prepare_image(bytes(buf.data().data())))
             except ValueError as exc:

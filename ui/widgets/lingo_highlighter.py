@@ -230,10 +230,12 @@ class LingoTextEdit(QPlainTextEdit):
         """The standard menu, with the quick fix for an underlined word on top."""
         menu: QMenu = self.createStandardContextMenu(event.pos())
         fixes = self.quick_fix_actions(self.cursorForPosition(event.pos()).position(), menu)
-        if fixes:
-            first = menu.actions()[0] if menu.actions() else None
+        if fixes and menu.actions():
+            first = menu.actions()[0]
             for act in fixes:
-                menu.insertAction(first, act)  # type: ignore[arg-type]
-            menu.insertSeparator(first)  # type: ignore[arg-type]
+                menu.insertAction(first, act)
+            menu.insertSeparator(first)
+        elif fixes:
+            menu.addActions(fixes)
         menu.exec(event.globalPos())
         menu.deleteLater()

@@ -138,7 +138,7 @@ def _markdown() -> Any:
     import markdown  # heavy: loaded when the first preview renders, not at start-up
     from markdown.treeprocessors import Treeprocessor
 
-    class _ImagesToAlt(Treeprocessor):  # type: ignore[misc]
+    class _ImagesToAlt(Treeprocessor):  # type: ignore[misc]  # markdown ships no type information: its classes are Any
         """Images become their alt text in brackets: nothing is ever fetched."""
 
         def run(self, root: Any) -> None:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QListView, QWidg
 
 from ui.widgets.editor_widgets import rows_added_removed_or_changed
 from workbench.domain.values import PersonaSummary
-from workbench.edit.changes import Change
+from workbench.store.changes import Change
 
 _ROOT = QModelIndex()
 #: Names are read this many rows at a time (by key), as rows of the open list are shown.

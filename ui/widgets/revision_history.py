@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ui.services.controller import WorkbenchController
 from ui.widgets.editor_widgets import STATUS_LABELS, hint_label, palette_is_dark, status_icon
-from workbench.edit.changes import Change
+from workbench.store.changes import Change
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 _DEL = "background:#FDDCDC;color:#8E1B1B;text-decoration:line-through;"

@@ -5,22 +5,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
-from sqlalchemy.orm import Session
 
 from ui.pages import coverage_view
 from ui.pages.coverage_view import COUNTING, PAGE, ROLE_STATE, CoverageView
 from ui.services import icons
 from ui.services.controller import WorkbenchController
-from workbench.domain.values import Context, CoverageMatrix, CoverageSummary
+from workbench.domain.values import AVOIDED, PARTIAL, Context, CoverageMatrix, CoverageSummary
 from workbench.edit import commands
 from workbench.exchange import interchange
-from workbench.read import queries
+from workbench.read import coverage as coverage_queries
 from workbench.session import Workbench
 
 
@@ -41,7 +41,8 @@ def double_click(qtbot: QtBot, view: CoverageView, pos: QPoint) -> None:
 def test_enter_key_activates_the_cell(qtbot: QtBot, controller: WorkbenchController) -> None:
     view = make(qtbot, controller)
     m = view.model
-    r, c = next((r, c) for r in range(m.rowCount()) for c in range(m.columnCount()) if m.state_at(r, c) == "approved")
+    r, c = next((r, c) for r in range(m.rowCount()) for c in range(m.columnCount())
+                if m.state_at(r, c) in ("approved", PARTIAL))
     view.table.setCurrentIndex(m.index(r, c))
     view.table.setFocus()
     with qtbot.waitActive(view):
@@ -71,9 +72,13 @@ def test_every_state_has_colour_icon_and_words(qtbot: QtBot, controller: Workben
             assert isinstance(idx.data(Qt.ItemDataRole.BackgroundRole), QColor)
             assert idx.data() == icons.STATE_LABEL[state]
             assert icons.STATE_LABEL[state] in idx.data(Qt.ItemDataRole.AccessibleTextRole)
-    assert {"approved", "breach", "none"} <= seen
-    colours = {icons.state_colour(s).name() for s in ("none", "draft", "in_review", "approved", "breach")}
-    assert len(colours) == 5
+    assert {PARTIAL, "breach", "none"} <= seen  # all stages: a pair is approved only when every stage is
+    view.set_stage("awareness")
+    assert "approved" in {m.index(r, c).data(ROLE_STATE) for r in range(m.rowCount()) for c in range(m.columnCount())}
+    assert {icons.STATE_LABEL[s] for s in (PARTIAL, AVOIDED)} <= set(icons.STATE_LABEL.values())
+    states = ("none", "draft", "in_review", "approved", "breach", PARTIAL, AVOIDED)
+    assert len({icons.state_colour(s).name() for s in states}) == len(states)
+    assert len({icons.STATE_ICON[s] for s in states}) == len(states)  # a shape of its own, not colour alone
 
 
 def test_legend_names_every_state(qtbot: QtBot, controller: WorkbenchController) -> None:
@@ -128,7 +133,8 @@ def test_matrix_follows_changes(qtbot: QtBot, controller: WorkbenchController) -
     r, c = next((r, c) for r in range(m.rowCount()) for c in range(m.columnCount()) if m.state_at(r, c) == "none")
     p, ch = m.matrix.personas[r], m.matrix.channels[c]
     controller.run(commands.CreateMessage(p.id, ch.id, "awareness", {"headline": "Hello"}))
-    qtbot.waitUntil(lambda: m.state_at(r, c) == "draft", timeout=3000)
+    qtbot.waitUntil(lambda: m.state_at(r, c) == PARTIAL, timeout=3000)  # one stage of four has a message
+    assert m.matrix.state(p.id, ch.id, "awareness") == "draft"
 
 
 def test_select_cell(qtbot: QtBot, controller: WorkbenchController) -> None:
@@ -226,13 +232,13 @@ def test_opening_reads_only_the_rows_on_screen(qtbot: QtBot, many: WorkbenchCont
 def test_totals_are_counted_on_a_worker(qtbot: QtBot, many: WorkbenchController,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     on_gui_thread: list[bool] = []
-    original = queries.coverage_summary
+    original = coverage_queries.coverage_summary
 
-    def coverage_summary(s: Session) -> CoverageSummary:
+    def coverage_summary(rows: Any) -> CoverageSummary:
         on_gui_thread.append(threading.current_thread() is threading.main_thread())
-        return original(s)
+        return original(rows)
 
-    monkeypatch.setattr(queries, "coverage_summary", coverage_summary)
+    monkeypatch.setattr(coverage_queries, "coverage_summary", coverage_summary)
     full = many.workbench.coverage()
     view = make(qtbot, many)
     assert view.summary.text() == COUNTING  # the rows are there; the totals are not counted yet
@@ -241,8 +247,10 @@ def test_totals_are_counted_on_a_worker(qtbot: QtBot, many: WorkbenchController,
     assert on_gui_thread == [False]
 
     def expected(stage: str | None) -> str:
-        approved = sum(full.state(p.id, c.id, stage) == "approved" for p in full.personas for c in full.channels)
-        return f"{approved} of {MANY * len(full.channels)} cells approved"
+        stages = [stage] if stage is not None else list(full.stages)  # all stages: every stage's cells
+        approved = sum(full.state(p.id, c.id, st) == "approved"
+                       for st in stages for p in full.personas for c in full.channels)
+        return f"{approved} of {MANY * len(full.channels) * len(stages)} cells approved"
 
     assert view.summary.text() == expected(None)
     for stage in ("awareness", "decision", None):  # every stage's totals came with the one count
@@ -265,7 +273,7 @@ def test_an_edit_rereads_only_the_rows_it_touched(qtbot: QtBot, many: WorkbenchC
 
     many.run(commands.CreateMessage(order[1], channel.id, "decision", {"headline": "Hello"}))
     assert view.summary.text() == COUNTING  # never the total from before the edit
-    qtbot.waitUntil(lambda: view.model.state_at(1, 0) == "draft", timeout=5000)
+    qtbot.waitUntil(lambda: view.model.state_at(1, 0) == PARTIAL, timeout=5000)
     assert counted(view) and view.summary.text() == before  # the cells and totals arrive together
     assert reads.rows == [[order[1]]]  # that row alone
 
@@ -277,7 +285,7 @@ def test_an_edit_rereads_only_the_rows_it_touched(qtbot: QtBot, many: WorkbenchC
     assert reads.calls == []
     view.select_cell(far, channel.id)  # scrolls there: that page is read now, fresh
     assert far in reads.ids and order[MANY // 2] not in reads.ids
-    assert view.model.state_at(MANY - 3, 0) == "draft"
+    assert view.model.state_at(MANY - 3, 0) == PARTIAL
 
     view.table.scrollToTop()
     reads.calls.clear()
@@ -288,7 +296,8 @@ def test_an_edit_rereads_only_the_rows_it_touched(qtbot: QtBot, many: WorkbenchC
     assert view.model.matrix.order[1] == new_id
     assert reads.rows == [[new_id]]  # the order is read again, but only the new row
     assert view.model.headerData(1, Qt.Orientation.Vertical) == "Persona 0000½"
-    assert view.summary.text().endswith(f"of {(MANY + 1) * len(wb.channels())} cells approved")
+    cells = (MANY + 1) * len(wb.channels()) * len(view.model.matrix.stages)  # all stages: every stage's cells
+    assert view.summary.text().endswith(f"of {cells} cells approved")
 
 
 def test_rows_far_from_the_screen_are_forgotten(qtbot: QtBot, many: WorkbenchController,

@@ -20,8 +20,8 @@ from ui.pages.objection_editor import PAGE, ObjectionEditor
 from ui.services.controller import WorkbenchController
 from workbench.domain.values import Context
 from workbench.edit import commands
-from workbench.edit.changes import Tx
 from workbench.session import FunctionCommand, Workbench
+from workbench.store.unit import Tx
 
 MANY = 600
 

@@ -7,8 +7,8 @@ from pytestqt.qtbot import QtBot
 
 from ui.panels.search_panel import SearchPanel, snippet_html
 from ui.services.controller import WorkbenchController
+from workbench.domain.values import HIT_END, HIT_START
 from workbench.edit import commands
-from workbench.store.sqlite.search import HIT_END, HIT_START
 
 
 def make(qtbot: QtBot, controller: WorkbenchController) -> SearchPanel:

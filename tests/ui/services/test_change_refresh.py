@@ -76,7 +76,7 @@ def test_new_persona_reloads_persona_choices_only_on_the_shown_page(window: Main
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     assert window.controller is not None
     c = window.controller
-    lingo, objections = window.page("lingo"), window.page("objections")
+    lingo, objections = window.nav.page("lingo"), window.nav.page("objections")
     assert isinstance(lingo, LingoEditor) and isinstance(objections, ObjectionEditor)
     window.show_section("lingo")
     QApplication.processEvents()
@@ -124,7 +124,7 @@ def test_hidden_persona_editor_refreshes_when_shown(window: MainWindow, qtbot: Q
     wb = c.workbench
     pid = wb.persona_summaries(0, 1)[0].id
     window.show_section("lingo")
-    editor = window.page("persona")
+    editor = window.nav.page("persona")
     c.run(commands.UpdatePersona(pid, {"role": "Chief Everything Officer"}))
     assert editor.lines["role"].text() != "Chief Everything Officer"  # type: ignore[attr-defined]
     window.stack.setCurrentWidget(editor)  # shown without a show_persona call

@@ -1,15 +1,15 @@
-"""Application start-up: fonts, palettes that follow the system, and which file opens first."""
+"""Application start-up: fonts, identity and style, and which file opens first."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QFontDatabase, QPalette
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ui.services import icons, settings
+from ui.services import settings
 from ui.shell import app as ui_app
 from ui.shell.main_window import MainWindow
 from workbench.session import Workbench
@@ -21,29 +21,6 @@ def test_bundled_fonts_are_registered(qapp: QApplication) -> None:
     families = QFontDatabase.families()
     assert "DejaVu Sans" in families
     assert any("Noto Sans Arabic" in f for f in families)
-
-
-def test_palettes_switch_between_light_and_dark(qapp: QApplication) -> None:
-    assert ui_app.apply_scheme(qapp, dark=True)
-    assert icons.is_dark()
-    assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
-    assert not ui_app.apply_scheme(qapp, dark=False)
-    assert not icons.is_dark()
-    assert qapp.palette().color(QPalette.ColorRole.Window).lightness() > 200
-
-
-def test_dark_glyphs_are_recoloured(qapp: QApplication) -> None:
-    ui_app.apply_scheme(qapp, dark=False)
-    light = icons.pixmap("persona", 16).toImage()
-    ui_app.apply_scheme(qapp, dark=True)
-    dark = icons.pixmap("persona", 16).toImage()
-    ui_app.apply_scheme(qapp, dark=False)
-
-    def brightest(img: object) -> int:
-        return max(img.pixelColor(x, y).lightness() for x in range(img.width()) for y in range(img.height())  # type: ignore[attr-defined]
-                   if img.pixelColor(x, y).alpha() > 128)  # type: ignore[attr-defined]
-
-    assert brightest(dark) > brightest(light)
 
 
 def test_given_file_wins(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_list_paints_before_the_session_then_becomes_editable(qtbot: QtBot, samp
     # Then editable in one step (a small file is checked and copied at once): the same navigator.
     c = w.controller
     assert c is not None and not c.readonly and not c.workbench.preparing
-    assert c.workbench.working is not None
+    assert c.workbench.file.working is not None
     assert w.navigator is not None and w.navigator.controller is c
     assert w.search_panel is not None and w.search_panel.source is c.workbench
     w.search_panel.clear()
@@ -75,13 +75,13 @@ def test_big_file_is_read_only_while_prepared(qtbot: QtBot, sample_path: Path,
     qtbot.addWidget(w)
     w.show()
     preparing: list[bool] = []
-    w._opener.opened.connect(lambda wb, _e: preparing.append(wb.preparing and w.controller is not None
+    w.opening.opener.opened.connect(lambda wb, _e: preparing.append(wb.preparing and w.controller is not None
                                                                and w.controller.readonly))
     with qtbot.waitSignal(w.file_opened, timeout=20_000):
         w.open_path(sample_path)
     assert preparing == [True]  # the views came up read-only while the copy was made
     c = w.controller
-    assert c is not None and not c.readonly and c.workbench.working is not None
+    assert c is not None and not c.readonly and c.workbench.file.working is not None
     assert w.navigator is not None and w.navigator.controller is c
     w.close()
     assert storage.read_holder(sample_path) is None
@@ -136,7 +136,7 @@ def test_problems_are_not_checked_twice_for_a_big_file(qtbot: QtBot, sample_path
     qtbot.addWidget(w)
     w.show()
     panels: list[object] = []
-    w._opener.opened.connect(lambda _wb, _e: panels.append(w.problems_panel))
+    w.opening.opener.opened.connect(lambda _wb, _e: panels.append(w.problems_panel))
     with qtbot.waitSignal(w.file_opened, timeout=20_000):
         w.open_path(sample_path)
     panel = w.problems_panel

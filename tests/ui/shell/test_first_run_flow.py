@@ -32,6 +32,7 @@ from ui.shell import file_actions, prompts
 from ui.shell.export_dialog import ExportDialog
 from ui.shell.main_window import MainWindow
 from ui.widgets.image_well import ImageWell
+from workbench.schema.fileformat import STAGES
 
 NAME = "Harriet Lindqvist"
 STORY = ("Harriet runs a **family seed store** in Salina.\n\n"
@@ -52,7 +53,7 @@ def _wavy_underlined(edit, start: int, end: int) -> bool:  # noqa: ANN001 - a Li
 
 def _edit_action(window: MainWindow, prefix: str) -> QAction:
     """The Edit menu's Undo or Redo action, found the way a user finds it: in the menu."""
-    menu = window.actions_["edit_menu"]
+    menu = window.edit_menu
     for action in menu.actions():
         if action.text().replace("&", "").startswith(prefix):
             return action
@@ -89,7 +90,7 @@ def test_first_run_flow(qtbot: QtBot, wb_path: Path, tmp_path: Path, monkeypatch
     # --- New Persona, name and story ----------------------------------------------------------
     window.actions_["new_persona"].trigger()
     assert c.workbench.persona_count() == 1
-    editor = window.page("persona")
+    editor = window.nav.page("persona")
     assert isinstance(editor, PersonaEditor)
     assert window.stack.currentWidget() is editor
     pid = window.current_persona
@@ -127,7 +128,7 @@ def test_first_run_flow(qtbot: QtBot, wb_path: Path, tmp_path: Path, monkeypatch
 
     # --- avoided term "contract" → "paperwork" in the lingo editor ----------------------------
     window.show_section("lingo")
-    lingo = window.page("lingo")
+    lingo = window.nav.page("lingo")
     assert isinstance(lingo, LingoEditor)
     assert window.stack.currentWidget() is lingo
     qtbot.mouseClick(lingo.new_button, Qt.MouseButton.LeftButton)
@@ -139,13 +140,13 @@ def test_first_run_flow(qtbot: QtBot, wb_path: Path, tmp_path: Path, monkeypatch
 
     # --- messages on all four channels from the coverage matrix -------------------------------
     window.actions_["coverage"].trigger()
-    matrix = window.coverage_view
+    matrix = window.nav.coverage_view
     assert matrix is not None and window.stack.currentWidget() is matrix
     qtbot.waitUntil(lambda: matrix.model.rowCount() == 1 and matrix.model.columnCount() == 4, timeout=5000)
     assert [ch.name for ch in matrix.model.matrix.channels] == channel_names
     assert all(matrix.model.state_at(0, col) == "none" for col in range(4))
 
-    message_editor = window.page("message")
+    message_editor = window.nav.page("message")
     assert isinstance(message_editor, MessageEditor)
     message_ids: dict[str, str] = {}
     for col, channel in enumerate(channel_names):
@@ -200,6 +201,9 @@ def test_first_run_flow(qtbot: QtBot, wb_path: Path, tmp_path: Path, monkeypatch
     # --- the matrix turns green ---------------------------------------------------------------
     window.actions_["coverage"].trigger()
     assert window.stack.currentWidget() is matrix
+    # Every message is for the first stage: that stage's matrix is all green (across all stages
+    # the pairs are only partly covered).
+    matrix.set_stage(STAGES[0])
 
     def all_approved() -> bool:
         return all(matrix.model.state_at(0, col) == "approved" for col in range(4))

@@ -17,7 +17,7 @@ from ui.shell import file_actions, prompts
 from ui.shell.main_window import MainWindow
 from ui.shell.open_errors import CLOSE, READ_ONLY, OpenErrorDialog
 from workbench.domain import errors
-from workbench.domain.values import Problem
+from workbench.domain.values import PARTIAL, Problem
 from workbench.edit import commands
 from workbench.session import Workbench
 
@@ -51,7 +51,7 @@ def test_open_shows_file_in_title_status_and_navigator(window: MainWindow, sampl
     assert window.navigator.model.loaded == window.controller.workbench.persona_count() == 4
     assert settings.LAST_FILE.get() == str(sample_path)
     assert settings.RECENT_FILES.get()[0] == str(sample_path)
-    assert window.stack.currentWidget() is window.page("persona")
+    assert window.stack.currentWidget() is window.nav.page("persona")
     assert not window.readonly_bar.isVisible()
 
 
@@ -65,7 +65,7 @@ def test_new_persona_is_created_shown_and_undoable(window: MainWindow, qtbot: Qt
     assert c is not None
     window.actions_["new_persona"].trigger()
     assert c.workbench.persona_count() == 5
-    assert window.stack.currentWidget() is window.page("persona")
+    assert window.stack.currentWidget() is window.nav.page("persona")
     assert window.current_persona is not None
     assert c.workbench.persona(window.current_persona).name == "New persona"  # type: ignore[union-attr]
     undo, redo = window._undo_actions
@@ -90,7 +90,7 @@ def test_undo_names_the_last_edit(window: MainWindow) -> None:
 
 def test_matrix_double_click_on_empty_cell_creates_message(window: MainWindow, qtbot: QtBot) -> None:
     c = window.controller
-    view = window.coverage_view
+    view = window.nav.coverage_view
     assert c is not None and view is not None
     window.show_coverage()
     model = view.model
@@ -99,7 +99,7 @@ def test_matrix_double_click_on_empty_cell_creates_message(window: MainWindow, q
     before = len(c.workbench.messages())
     view._activate(model.index(*empty))
     assert len(c.workbench.messages()) == before + 1
-    assert window.stack.currentWidget() is window.page("message")
+    assert window.stack.currentWidget() is window.nav.page("message")
     created = c.workbench.message(window.current_message or "")
     assert created is not None and created.status == "draft"
     assert created.persona_id == model.matrix.personas[empty[0]].id
@@ -107,14 +107,14 @@ def test_matrix_double_click_on_empty_cell_creates_message(window: MainWindow, q
 
 
 def test_matrix_double_click_on_filled_cell_opens_message(window: MainWindow) -> None:
-    view = window.coverage_view
+    view = window.nav.coverage_view
     assert view is not None
     window.show_coverage()
     model = view.model
     filled = next((r, col) for r in range(model.rowCount()) for col in range(model.columnCount())
-                  if model.state_at(r, col) == "approved")
+                  if model.state_at(r, col) in ("approved", PARTIAL))  # all stages: some or all approved
     view._activate(model.index(*filled))
-    assert window.stack.currentWidget() is window.page("message")
+    assert window.stack.currentWidget() is window.nav.page("message")
     assert window.current_message is not None
 
 
@@ -126,7 +126,7 @@ def test_new_message_for_current_persona(window: MainWindow) -> None:
     before = len(c.workbench.messages(persona_id=pid))
     window.actions_["new_message"].trigger()
     assert len(c.workbench.messages(persona_id=pid)) == before + 1
-    assert window.stack.currentWidget() is window.page("message")
+    assert window.stack.currentWidget() is window.nav.page("message")
 
 
 def test_problem_click_jumps_to_message(window: MainWindow, qtbot: QtBot) -> None:
@@ -137,17 +137,17 @@ def test_problem_click_jumps_to_message(window: MainWindow, qtbot: QtBot) -> Non
     rect = panel.list.visualItemRect(item)
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_message == problem.message_id
-    assert window.stack.currentWidget() is window.page("message")
+    assert window.stack.currentWidget() is window.nav.page("message")
 
 
 def test_gap_problem_jumps_to_matrix_cell(window: MainWindow) -> None:
     c = window.controller
-    assert c is not None and window.coverage_view is not None
+    assert c is not None and window.nav.coverage_view is not None
     matrix = c.workbench.coverage()
     p, ch = matrix.personas[1], matrix.channels[2]
-    window.jump_to_problem(Problem("gap", "gap", p.id, ch.id))
-    assert window.stack.currentWidget() is window.coverage_view
-    idx = window.coverage_view.table.currentIndex()
+    window.nav.jump_to_problem(Problem("gap", "gap", p.id, ch.id))
+    assert window.stack.currentWidget() is window.nav.coverage_view
+    idx = window.nav.coverage_view.table.currentIndex()
     assert (idx.row(), idx.column()) == (1, 2)
 
 
@@ -170,17 +170,17 @@ def test_search_hits_of_every_kind_navigate(window: MainWindow) -> None:
     c = window.controller
     assert c is not None
     term = c.workbench.terms()[0]
-    window.open_item("term", term.id)
-    assert window.stack.currentWidget() is window.page("lingo")
+    window.nav.open_item("term", term.id)
+    assert window.stack.currentWidget() is window.nav.page("lingo")
     objection = c.workbench.objections()[0]
-    window.open_item("objection", objection.id)
-    assert window.stack.currentWidget() is window.page("objections")
+    window.nav.open_item("objection", objection.id)
+    assert window.stack.currentWidget() is window.nav.page("objections")
 
 
 def test_sections_show_their_pages(window: MainWindow) -> None:
     for key in ("narrative", "channels", "lingo", "objections", "coverage"):
         window.show_section(key)
-        assert window.stack.currentWidget() is window.pages[key]
+        assert window.stack.currentWidget() is window.nav.built[key]
 
 
 def test_delete_persona_after_confirmation_and_undo(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -330,7 +330,7 @@ def test_menus_have_standard_shortcuts(window: MainWindow) -> None:
 
 
 def test_recent_menu_lists_opened_files(window: MainWindow, sample_path: Path) -> None:
-    menu = window.actions_["recent_menu"]
+    menu = window.recent_menu
     menu.aboutToShow.emit()
     assert any(act.toolTip() == str(sample_path) for act in menu.actions())
 
@@ -400,7 +400,7 @@ def test_export_playbook_flow_with_a_fake_generator(window: MainWindow, qtbot: Q
 def test_every_interactive_widget_has_an_accessible_name(window: MainWindow) -> None:
     from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit
 
-    frame = [window.navigator, window.search_panel, window.problems_panel, window.coverage_view]
+    frame = [window.navigator, window.search_panel, window.problems_panel, window.nav.coverage_view]
     missing = []
     for root in frame:
         assert root is not None
@@ -425,7 +425,7 @@ def test_tab_order_runs_search_navigator_editor_problems(window: MainWindow) -> 
     def position(target: object) -> int:
         return next(i for i, w in enumerate(order) if w == target)
 
-    editor = window.page("persona")
+    editor = window.nav.page("persona")
     first_in_editor = min(i for i, w in enumerate(order) if editor.isAncestorOf(w))
     assert position(window.navigator.tree) < first_in_editor < position(window.problems_panel.list)
 
@@ -457,6 +457,6 @@ def test_window_closed_while_opening_releases_the_file(qtbot: QtBot, sample_path
     w.open_path(sample_path)
     w.open_path(sample_path)  # a second request while the first is in flight is ignored
     w.close()
-    qtbot.waitUntil(lambda: not w._opener.running, timeout=15_000)
+    qtbot.waitUntil(lambda: not w.opening.opener.running, timeout=15_000)
     assert w.controller is None
     assert not (sample_path.parent / f".~lock.{sample_path.name}#").exists()

@@ -36,6 +36,6 @@ def test_one_read_only_banner_on_every_page(qtbot: QtBot, sample_path: Path) -> 
         assert w.readonly_bar.button.text() == "Try Editing Again"
     # Editing stays visibly switched off in the editor itself.
     w.show_persona(pid)
-    name = w.page("persona").findChild(QLineEdit)
+    name = w.nav.page("persona").findChild(QLineEdit)
     assert name is not None and name.isReadOnly()
     w.close()
