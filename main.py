@@ -101,15 +101,45 @@ def _drive(steps: Iterable[tuple[int, int]], label: str) -> None:
         bar.finish()
 
 
+#: What one printed field (a name, a snippet) or one error line may show at most.
+FIELD_CHARS = 300
+LINE_CHARS = 1500
+
+
+def _clean(text: object, limit: int | None = None) -> str:
+    """Text from a file made safe for a terminal: no control characters (escape sequences, carriage
+    returns, bells) and no bidirectional overrides; line breaks kept only when no ``limit`` is given
+    (a field is one line); at most ``limit`` characters."""
+    import unicodedata
+
+    raw = str(text)
+    if limit is not None and len(raw) > limit * 4:
+        raw = raw[:limit * 4]
+    keep = "\n\t" if limit is None else ""
+    out = "".join(ch if ch in keep or (unicodedata.category(ch) != "Cc" and not 0x202A <= ord(ch) <= 0x202E
+                                       and not 0x2066 <= ord(ch) <= 0x2069)
+                  else (" " if ch in "\n\r\t" else "") for ch in raw)
+    if limit is not None and len(out) > limit:
+        out = out[:limit - 1] + "…"
+    return out
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print a line (or lines) of output, cleaned of control characters; each line bounded."""
+    lines = [_clean(line, LINE_CHARS) for line in str(text).split("\n")]
+    print("\n".join(lines), file=sys.stderr if err else sys.stdout)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _size(n: int) -> str:
+    size = float(n)
     for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
+        if size < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
     return str(n)
 
 
@@ -119,14 +149,19 @@ def _size(n: int) -> str:
 def cmd_new(args: argparse.Namespace) -> int:
     from workbench.session import Workbench
 
-    Workbench.create(Path(args.file), name=args.name, sample=args.sample)
-    print(f"Created {args.file}{' with the sample content' if args.sample else ''}.")
+    if args.sample:
+        from workbench.exchange.sample import create_sample
+
+        create_sample(Path(args.file), name=args.name)
+    else:
+        Workbench.create(Path(args.file), name=args.name)
+    _say(f"Created {args.file}{' with the sample content' if args.sample else ''}.")
     return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
     # Plain sqlite3 (workbench.store.sqlite.reader), not the ORM: `info` answers in a fraction of a second.
-    from workbench.schema.fileformat import SCHEMA_VERSION, STAGES
+    from workbench.schema.fileformat import SCHEMA_VERSION
     from workbench.store.sqlite import reader, storage
 
     path = Path(args.file)
@@ -134,33 +169,38 @@ def cmd_info(args: argparse.Namespace) -> int:
         info = look.info()
         counts = look.counts()
         channels = look.channels()
-        kinds = look.read(reader.term_kinds)
-        cells = look.read(reader.coverage_counts)
+        kinds = look.term_kinds()
+        cells = look.coverage_counts()
         holder = storage.read_holder(path)
         version = look.migrated_from or SCHEMA_VERSION
     m = counts.messages
-    total_cells = counts.personas * len(channels) * len(STAGES)
+    total_cells = sum(cells.values())
     approved_cells = cells.get("approved", 0)
     breach_cells = cells.get("breach", 0)
     lines = [
-        info.name or path.stem,
-        f"  Organisation  {info.organization or '—'}",
+        _clean(info.name or path.stem, FIELD_CHARS),
+        f"  Organisation  {_clean(info.organization, FIELD_CHARS) or '—'}",
         f"  File          {path} ({_size(path.stat().st_size)}, schema version {version})",
         f"  Held by       {holder.describe() if holder else 'nobody (not open for editing)'}",
         f"  Personas      {counts.personas} ({counts.approved_personas} approved, "
         f"{counts.personas - counts.approved_personas} draft)",
-        f"  Channels      {len(channels)}" + (f" — {', '.join(c.name for c in channels)}" if channels else ""),
-        f"  Messages      {sum(m.values())} — {m['approved']} approved, {m['in_review']} in review, "
-        f"{m['draft']} draft, {m['retired']} retired ({_plural(counts.revisions, 'earlier revision')})",
+        f"  Channels      {len(channels)}"
+        + (f" — {_clean(', '.join(c.name for c in channels), LINE_CHARS - 30)}" if channels else ""),
+        f"  Messages      {sum(m.values())} — {m['approved']} approved"
+        + (f" ({counts.pending_drafts} with a new draft waiting)" if counts.pending_drafts else "")
+        + f", {m['in_review']} in review, {m['draft']} draft, {m['retired']} retired "
+        f"({_plural(counts.revisions, 'earlier revision')})",
         f"  Lingo         {_plural(counts.terms, 'term')} ({kinds['avoid']} avoid, {kinds['prefer']} prefer, "
         f"{kinds['define']} define)",
         f"  Objections    {counts.objections}",
         f"  Coverage      {approved_cells} of {total_cells} persona × channel × stage cells approved"
+        " (avoided channels left out)"
         + (f"; {_plural(breach_cells, 'cell')} with lingo breaches" if breach_cells else ""),
     ]
     if info.updated_at:
-        lines.append(f"  Last change   {info.updated_at.replace('T', ' ')[:16]} by {info.updated_by}")
-    print("\n".join(lines))
+        lines.append(f"  Last change   {info.updated_at.replace('T', ' ')[:16]} by "
+                     f"{_clean(info.updated_by, FIELD_CHARS)}")
+    _say("\n".join(lines))
     return 0
 
 
@@ -190,10 +230,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     suffix = out.suffix.lower()
-    if suffix not in (".json", ".pdf"):
-        raise UsageError(f"cannot tell the format of {out.name}: use a .pdf or .json file name")
-    if suffix == ".json" and (args.persona or args.channel or args.include_drafts or args.paper):
-        raise UsageError("--persona, --channel, --include-drafts and --paper apply to PDF playbooks only")
+    if suffix not in (".json", ".pdf", ".html", ".htm"):
+        raise UsageError(f"cannot tell the format of {out.name}: use a .pdf, .html or .json file name")
+    if suffix == ".json" and (args.persona or args.channel or args.include_drafts or args.paper
+                              or args.sheet or args.pages is not None):
+        raise UsageError("--persona, --channel, --include-drafts, --paper, --sheet and --pages apply to "
+                         "playbooks (.pdf or .html) only")
+    if suffix != ".pdf" and (args.sheet or args.pages is not None):
+        raise UsageError("--sheet and --pages apply to PDF playbooks only")
+    if args.sheet and args.pages is not None:
+        raise UsageError("choose either --sheet or --pages, not both")
+    if args.pages is not None and args.pages < 1:
+        raise UsageError("--pages needs a number of pages of at least 1")
     with Workbench.open(Path(args.file), readonly=True) as wb:
         if suffix == ".json":
             from workbench.exchange import interchange
@@ -203,18 +251,26 @@ def cmd_export(args: argparse.Namespace) -> int:
                 interchange.write_json(wb.read, out, bar)
             finally:
                 bar.finish()
-            print(f"Exported {wb.info().name} to {out}.")
+            _say(f"Exported {_clean(wb.info().name, FIELD_CHARS)} to {out}.")
             return 0
         try:
             from workbench import publish as playbook
         except ImportError:
-            raise UsageError("PDF playbooks are not available in this build") from None
+            raise UsageError("playbooks are not available in this build") from None
         persona_ids, channels = _resolve_selection(wb, args.persona or [], args.channel or [])
         opts = playbook.PlaybookOptions(persona_ids=persona_ids, channel_names=channels,
                                         include_drafts=args.include_drafts,
-                                        paper=args.paper or playbook.default_paper())
-        _drive(playbook.export_playbook(wb, out, opts), "Printing playbook")
-    print(f"Wrote the playbook to {out}.")
+                                        paper=args.paper or playbook.default_paper(),
+                                        sheet=args.sheet, pages=args.pages)
+        run = playbook.export_playbook(wb, out, opts)
+        _drive(run, "Writing the playbook" if suffix != ".pdf" else "Printing playbook")
+    summary = run.summary
+    what = "the persona sheets" if args.sheet else "the playbook"
+    _say(f"Wrote {what} to {out}" + (f" ({summary.headline.rstrip('.')})." if summary is not None else "."))
+    for line in summary.notes if summary is not None else ():
+        _say(f"note: {_clean(line, LINE_CHARS)}")
+    for line in summary.warnings if summary is not None else ():
+        _say(f"warning: {_clean(line, LINE_CHARS)}", err=True)
     return 0
 
 
@@ -231,35 +287,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Busy(f"Importing {source.name}"), Workbench.open(Path(args.file)) as wb:
         change = wb.execute(interchange.ImportDocument(document, mode=mode))
     report = change.extra.get("report")
-    print(f"Imported {source} into {args.file}.")
+    _say(f"Imported {source} into {args.file}.")
     if report is not None:
-        print(report.summary())
+        _say(report.summary())
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from workbench.read import queries
     from workbench.session import Workbench
 
     with Workbench.open(Path(args.file), readonly=True) as wb:
-        found = wb.read(queries.problems, True)
-    blocking = [p for p in found if p.blocking]
-    labels = {"breach": "lingo", "gap": "gap", "persona": "persona", "accepted": "accepted"}
+        found = wb.problems(fresh=True)
+    from workbench.domain.values import problems_summary
+
+    labels = {"breach": "lingo", "gap": "gap", "persona": "persona", "channel": "channel", "accepted": "accepted"}
     for p in found:
-        print(f"{labels.get(p.kind, p.kind):9} {p.text}")
-    breaches = sum(1 for p in found if p.kind == "breach")
-    gaps = sum(1 for p in found if p.kind == "gap")
-    if blocking:
-        print(f"{_plural(breaches, 'lingo breach').replace('breachs', 'breaches')}, "
-              f"{_plural(gaps, 'coverage gap')}.", file=sys.stderr)
+        _say(f"{labels.get(p.kind, p.kind):9} {_clean(p.text, LINE_CHARS - 10)}")
+    if any(p.blocking for p in found):
+        _say(f"{problems_summary(found)}.", err=True)
         return 1
-    print("No lingo breaches and no coverage gaps.")
+    _say("No problems: no lingo breaches, no messages on avoided channels, no coverage gaps.")
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from workbench.domain.values import HIT_END, HIT_START
     from workbench.store.sqlite.reader import Reader
-    from workbench.store.sqlite.search import HIT_END, HIT_START
 
     query = " ".join(args.query)
     with Reader.open(Path(args.file)) as look:
@@ -267,10 +320,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     tty = sys.stdout.isatty()
     on, off = ("\033[1m", "\033[0m") if tty else ("[", "]")
     for hit in hits:
-        snippet = " ".join(hit.snippet.split()).replace(HIT_START, on).replace(HIT_END, off)
-        print(f"{hit.kind:9} {hit.title}\n          {snippet}")
+        # Cleaned and bounded before the highlighting is added: the only escapes printed are ours.
+        snippet = _clean(" ".join(hit.snippet.split()), FIELD_CHARS + 2).replace(HIT_START, on).replace(HIT_END, off)
+        if snippet.count(on) > snippet.count(off):
+            snippet += off
+        print(f"{hit.kind:9} {_clean(hit.title, FIELD_CHARS)}\n          {snippet}")
     if not hits:
-        print(f"Nothing found for {query!r}.")
+        _say(f"Nothing found for {query!r}.")
     return 0
 
 
@@ -279,11 +335,12 @@ def cmd_handoff(args: argparse.Namespace) -> int:
     from workbench.session import Workbench
 
     out = Path(args.output)
-    if out.resolve() == Path(args.file).resolve():
+    # The real paths (links followed): writing the copy over the workbench itself would destroy it.
+    if os.path.realpath(out) == os.path.realpath(args.file):
         raise UsageError("the hand-off copy must be a different file from the workbench")
     with Busy("Writing the hand-off copy"), Workbench.open(Path(args.file), readonly=True) as wb:
         summary = make_handoff(wb, out)
-    print(f"Wrote the hand-off copy to {out}: {_plural(summary['personas'], 'persona')}, "
+    _say(f"Wrote the hand-off copy to {out}: {_plural(summary['personas'], 'persona')}, "
           f"{_plural(summary['messages'], 'approved message')}, {_plural(summary['terms'], 'term')}, "
           f"{_plural(summary['objections'], 'objection')}.")
     return 0
@@ -318,13 +375,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the workbench's name (default: the file name)")
     p = sub.add_parser("info", help="counts, schema version, who holds it")
     p.add_argument("file", metavar="FILE")
-    p = sub.add_parser("export", help="a PDF playbook or a JSON document (format from -o's extension)")
+    p = sub.add_parser("export", help="a PDF or HTML playbook, or a JSON document (format from -o's extension)")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.json")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.html|OUT.json")
     p.add_argument("--persona", action="append", metavar="NAME", help="only this persona (repeatable)")
     p.add_argument("--channel", action="append", metavar="NAME", help="only this channel (repeatable)")
     p.add_argument("--include-drafts", action="store_true", help="include drafts, marked DRAFT")
     p.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: from the locale)")
+    p.add_argument("--sheet", action="store_true", help="one page per persona instead of the playbook (PDF)")
+    p.add_argument("--pages", type=int, metavar="N",
+                   help="a pocket playbook of at most N pages: the least essential parts go first (PDF)")
     p = sub.add_parser("import", help="import a JSON document or merge another workbench")
     p.add_argument("file", metavar="FILE")
     p.add_argument("source", metavar="SOURCE.json|SOURCE.workbench")
@@ -350,12 +410,25 @@ def run_cli(argv: Sequence[str]) -> int:
         args = build_parser().parse_args(list(argv))
         if not args.command:
             raise UsageError("no command given")
-        return HANDLERS[args.command](args)
+        from workbench.store.sqlite import storage
+
+        # Nothing may stay pending after a command-line run (see storage.set_unattended).
+        storage.set_unattended()
+        status = HANDLERS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:
+        # `persona-workbench info FILE | head`: the reader has what it wanted. End quietly, and point
+        # stdout at nothing so the interpreter's last flush cannot complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141  # 128 + SIGPIPE, as any command killed by a closed pipe
     except UsageError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        _say(f"{PROG}: {_clean(exc, LINE_CHARS)}", err=True)
         return 2
     except errors.WorkbenchError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        _say(f"{PROG}: {_clean(exc, LINE_CHARS)}", err=True)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; nothing was changed.", file=sys.stderr)
@@ -364,7 +437,7 @@ def run_cli(argv: Sequence[str]) -> int:
         print(f"{PROG}: not enough memory to finish.", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"{PROG}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        _say(_clean(f"{PROG}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), LINE_CHARS), err=True)
         return 2
 
 

@@ -53,6 +53,16 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _attended_by_default() -> Iterator[None]:
+    """A command-line test switches on unattended mode (main.run_cli does); the next test starts as
+    the app does, with edits kept and offered again."""
+    from workbench.store.sqlite import storage
+
+    yield
+    storage.set_unattended(False)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     """The injected clock."""

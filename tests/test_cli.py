@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import main as cli
+from workbench.schema.fileformat import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +37,7 @@ def test_new_info_check_search(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert call(capsys, "new", str(path), "--sample")[0] == 0
     code, out, err = call(capsys, "info", str(path))
     assert code == 0, err
-    assert "Tillwright" in out and "Personas      4" in out and "schema version 1" in out
+    assert "Tillwright" in out and "Personas      4" in out and f"schema version {SCHEMA_VERSION}" in out
     assert "Held by       nobody" in out
     before = sha(path)
     code, out, err = call(capsys, "check", str(path))
@@ -51,7 +52,7 @@ def test_check_exits_zero_when_clean(tmp_path: Path, capsys: pytest.CaptureFixtu
     path = tmp_path / "clean.workbench"
     call(capsys, "new", str(path))
     code, out, _ = call(capsys, "check", str(path))
-    assert code == 0 and "No lingo breaches" in out
+    assert code == 0 and out.startswith("No problems") and "no lingo breaches" in out
 
 
 def test_export_import_json_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,7 +126,7 @@ def test_newer_file_is_refused_naming_both_versions(tmp_path: Path, capsys: pyte
     data[60:64] = (99).to_bytes(4, "big")
     wb.write_bytes(bytes(data))
     code, _, err = call(capsys, "info", str(wb))
-    assert code == 2 and "version 99" in err and "version 1" in err
+    assert code == 2 and "version 99" in err and f"version {SCHEMA_VERSION}" in err
 
 
 def test_subprocess_has_no_traceback_on_damaged_file(tmp_path: Path) -> None:
@@ -173,3 +174,39 @@ def test_no_display_is_one_line_not_an_abort(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and "no display" in out.stderr
+
+
+def test_export_html_sheet_and_page_budget(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.workbench"
+    call(capsys, "new", str(path), "--sample")
+    code, out, err = call(capsys, "export", str(path), "-o", str(tmp_path / "p.html"))
+    assert code == 0, err
+    assert "an HTML page" in out and (tmp_path / "p.html").read_text(encoding="utf-8").startswith("<!DOCTYPE")
+    code, out, err = call(capsys, "export", str(path), "-o", str(tmp_path / "s.pdf"), "--sheet")
+    assert code == 0, err
+    assert "persona sheets" in out and "one-page sheets" in out
+    # A budget too small for the essentials: one line naming what it needs, nothing written.
+    code, _, err = call(capsys, "export", str(path), "-o", str(tmp_path / "tiny.pdf"), "--pages", "1")
+    assert code == 2 and "too few" in err and not (tmp_path / "tiny.pdf").exists()
+    for bad in (["-o", str(tmp_path / "x.html"), "--sheet"], ["-o", str(tmp_path / "x.json"), "--pages", "3"],
+                ["-o", str(tmp_path / "x.pdf"), "--sheet", "--pages", "3"], ["-o", str(tmp_path / "x.txt")]):
+        code, _, err = call(capsys, "export", str(path), *bad)
+        assert code == 2 and err.count("\n") == 1, (bad, err)
+
+
+def test_handoff_refuses_to_write_over_the_workbench_through_a_link(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.workbench"
+    call(capsys, "new", str(path), "--sample")
+    (tmp_path / "link.workbench").symlink_to(path)
+    before = sha(path)
+    code, _, err = call(capsys, "handoff", str(path), "-o", str(tmp_path / "link.workbench"))
+    assert code == 2 and "different file" in err and sha(path) == before
+
+
+def test_a_command_line_run_is_unattended(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.store.sqlite import storage
+
+    assert not storage.unattended()
+    call(capsys, "new", str(tmp_path / "x.workbench"))
+    assert storage.unattended()
