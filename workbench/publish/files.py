@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 from workbench.store.sqlite import outputs, storage
@@ -26,13 +27,23 @@ def commit(tmp: Path, out: Path) -> None:
     outputs.put_in_place(tmp, out)
 
 
-def write(tmp: Path, out: Path, data: bytes) -> None:
-    """Write ``data`` to ``tmp`` and commit it over ``out``."""
+@contextlib.contextmanager
+def replacing(out: Path) -> Iterator[Path]:
+    """A temporary path beside ``out`` for the block to write: renamed over ``out`` when the block
+    ends normally, removed when it raises or the export's generator is closed (a cancelled export).
+    A failure to write it is :class:`CouldNotSave`."""
+    tmp = temporary_beside(out)
+    done = False
     try:
-        tmp.write_bytes(data)
-    except OSError as exc:
-        raise storage.save_failure(out, exc, edits_kept=False) from None
-    commit(tmp, out)
+        try:
+            yield tmp
+        except OSError as exc:
+            raise storage.save_failure(out, exc, edits_kept=False) from None
+        commit(tmp, out)
+        done = True
+    finally:
+        if not done:
+            discard(tmp)
 
 
 def discard(tmp: Path) -> None:

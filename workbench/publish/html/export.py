@@ -11,7 +11,6 @@ from workbench.publish import contents, files
 from workbench.publish.html.page import document
 from workbench.publish.options import PlaybookOptions
 from workbench.publish.summary import ExportSummary, summarise
-from workbench.store.sqlite import storage
 
 if TYPE_CHECKING:
     from workbench.session import Workbench
@@ -41,20 +40,9 @@ def run(wb: Workbench, out: Path, opts: PlaybookOptions) -> Generator[tuple[int,
         yield done, 2 * count + 3
     count = len(book.personas)
     total = 2 * count + 3
-    tmp = files.temporary_beside(out)
-    committed = False
-    try:
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                for k, piece in enumerate(document(book, wb.portrait)):
-                    fh.write(piece)
-                    yield min(count + 1 + k, total - 1), total
-        except OSError as exc:
-            raise storage.save_failure(out, exc, edits_kept=False) from None
-        files.commit(tmp, out)
-        committed = True
-        yield total, total
-    finally:
-        if not committed:
-            files.discard(tmp)
+    with files.replacing(out) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        for k, piece in enumerate(document(book, wb.portrait)):
+            fh.write(piece)
+            yield min(count + 1 + k, total - 1), total
+    yield total, total
     return summarise(book, out, 0, None, kind="html")

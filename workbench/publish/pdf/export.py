@@ -19,7 +19,6 @@ from workbench.publish.pdf import fonts, front, styles
 from workbench.publish.pdf.document import Meta, PlaybookDoc
 from workbench.publish.pdf.persona import PersonaPages
 from workbench.publish.summary import ExportSummary, summarise
-from workbench.store.sqlite import storage
 
 if TYPE_CHECKING:
     from workbench.session import Workbench
@@ -107,22 +106,12 @@ def _streamed(wb: Workbench, out: Path, book: contents.Playbook,
     """Lay out straight into a temporary file beside ``out`` (memory stays bounded), then rename it."""
     count = len(book.personas)
     total = 2 * count + 3
-    tmp = files.temporary_beside(out)
-    doc = _doc(str(tmp), book, opts)
-    finished = False
-    try:
+    with files.replacing(out) as tmp:
+        doc = _doc(str(tmp), book, opts)
         for step in lay_out(doc, wb, book, opts.preview_pages):
             yield count + step, total
-        try:
-            doc.finish()
-        except OSError as exc:
-            raise storage.save_failure(out, exc, edits_kept=False) from None
-        files.commit(tmp, out)
-        finished = True
-        yield total, total
-    finally:
-        if not finished:
-            files.discard(tmp)
+        doc.finish()
+    yield total, total
     return summarise(book, out, doc.page_count, fonts.missing)
 
 
@@ -145,14 +134,8 @@ def _within_budget(wb: Workbench, out: Path, book: contents.Playbook, opts: Play
         doc.finish()
         needed = doc.page_count
         if needed <= budget_pages:
-            tmp = files.temporary_beside(out)
-            finished = False
-            try:
-                files.write(tmp, out, buffer.getvalue())
-                finished = True
-            finally:
-                if not finished:
-                    files.discard(tmp)
+            with files.replacing(out) as tmp:
+                tmp.write_bytes(buffer.getvalue())
             yield total, total
             return summarise(candidate, out, needed, fonts.missing)
     personas = f"{count} persona{'s' if count != 1 else ''}"

@@ -43,7 +43,6 @@ from workbench.publish.pdf.styles import (
 )
 from workbench.publish.sheet import STORY_CHARS, SheetPersona, first_lines, sheet_persona
 from workbench.publish.summary import ExportSummary, summarise
-from workbench.store.sqlite import storage
 
 if TYPE_CHECKING:
     from workbench.session import Workbench
@@ -517,21 +516,19 @@ def write(wb: Workbench, out: Path, book: Playbook,
     total = 2 * count + 3
     sheet = styles.stylesheet(opts.paper)
     g = sheet.geometry
-    tmp = files.temporary_beside(out)
     m = book.metadata
-    canv = Canvas(str(tmp), pagesize=(g.width, g.height), invariant=1 if opts.invariant else 0, pageCompression=1,
-                  initialFontName=fonts.SANS, initialFontSize=9, initialLeading=12, lang="en")
-    canv.setTitle(m.title.replace("Persona playbook", "Persona sheets"))
-    canv.setAuthor(m.author)
-    canv.setSubject(m.subject)
-    canv.setCreator("Persona Workbench")
-    canv.setProducer("Persona Workbench (reportlab)")
-    canv.setKeywords(["persona", "sheet"])
-    canv.showOutline()
-    page = SheetPage(sheet)
-    notes: list[str] = []
-    finished = False
-    try:
+    with files.replacing(out) as tmp:
+        canv = Canvas(str(tmp), pagesize=(g.width, g.height), invariant=1 if opts.invariant else 0, pageCompression=1,
+                      initialFontName=fonts.SANS, initialFontSize=9, initialLeading=12, lang="en")
+        canv.setTitle(m.title.replace("Persona playbook", "Persona sheets"))
+        canv.setAuthor(m.author)
+        canv.setSubject(m.subject)
+        canv.setCreator("Persona Workbench")
+        canv.setProducer("Persona Workbench (reportlab)")
+        canv.setKeywords(["persona", "sheet"])
+        canv.showOutline()
+        page = SheetPage(sheet)
+        notes: list[str] = []
         for n, section in enumerate(book.personas, start=1):
             canv.bookmarkPage(section.key)
             canv.addOutlineEntry(" ".join(fonts.clean(section.title).split())[:200] or "—", section.key, level=0)
@@ -542,14 +539,6 @@ def write(wb: Workbench, out: Path, book: Playbook,
             _footer(canv, sheet, book, n, count)
             canv.showPage()
             yield count + 1 + n, total
-        try:
-            canv.save()
-        except OSError as exc:
-            raise storage.save_failure(out, exc, edits_kept=False) from None
-        files.commit(tmp, out)
-        finished = True
-        yield total, total
-    finally:
-        if not finished:
-            files.discard(tmp)
+        canv.save()
+    yield total, total
     return summarise(book, out, count, fonts.missing, kind="sheet", shortened=tuple(notes))
